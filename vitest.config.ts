@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['server/**/*.test.ts', 'harness/**/*.test.ts', 'scenarios/**/*.test.ts', 'bench/**/*.test.ts'],
+    // Socket tests bind loopback ports; keep the 2-core machine from thrashing.
+    pool: 'forks',
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+  },
+});
