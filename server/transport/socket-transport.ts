@@ -1,0 +1,92 @@
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { Transport, TransportError, TransportEvents, TransportInfo } from './transport.js';
+
+/**
+ * The production Transport over a node:net Socket or a node:tls TLSSocket. It translates
+ * Socket events into the TransportEvents callbacks once, here, so protocol cores never see a
+ * Socket. The Socket is created with allowHalfOpen so a peer's FIN does not close our side.
+ */
+export class SocketTransport implements Transport {
+  readonly info: TransportInfo;
+  private events: TransportEvents | null = null;
+  private closeReported = false;
+
+  constructor(private readonly socket: Socket) {
+    const tlsSocket = socket as Partial<TLSSocket>;
+    const encrypted = tlsSocket.encrypted === true;
+    this.info = {
+      remoteAddress: socket.remoteAddress ?? '',
+      remotePort: socket.remotePort ?? 0,
+      localAddress: socket.localAddress ?? '',
+      localPort: socket.localPort ?? 0,
+      encrypted,
+      alpnProtocol: encrypted && typeof tlsSocket.alpnProtocol === 'string' ? tlsSocket.alpnProtocol : null,
+      servername: encrypted && typeof tlsSocket.servername === 'string' ? tlsSocket.servername : null,
+    };
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.events?.onData(chunk));
+    socket.on('end', () => this.events?.onEnd());
+    socket.on('drain', () => this.events?.onDrain());
+    socket.on('error', (err: NodeJS.ErrnoException) => this.events?.onError(toTransportError(err)));
+    socket.on('close', () => {
+      if (this.closeReported) return;
+      this.closeReported = true;
+      this.events?.onClose();
+    });
+  }
+
+  attach(events: TransportEvents): void {
+    if (this.events !== null) throw new Error('SocketTransport.attach: already attached; use reattach');
+    this.events = events;
+  }
+
+  reattach(events: TransportEvents): void {
+    this.events = events;
+  }
+
+  write(chunk: Uint8Array): boolean {
+    if (this.socket.destroyed || !this.socket.writable) return false;
+    return this.socket.write(chunk);
+  }
+
+  get writableLength(): number {
+    return this.socket.writableLength;
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
+  end(): void {
+    if (!this.socket.destroyed) this.socket.end();
+  }
+
+  close(): void {
+    if (this.socket.destroyed) return;
+    // end() flushes queued bytes and sends FIN; destroy once the kernel has them, so a peer that
+    // never closes its side cannot keep the socket open.
+    this.socket.end(() => this.socket.destroy());
+    if (!this.socket.writable) this.socket.destroy();
+  }
+
+  reset(): void {
+    if (this.socket.destroyed) return;
+    // resetAndDestroy sends a TCP RST (Node >= 16.17); TLS sockets fall back to destroy.
+    const s = this.socket as Socket & { resetAndDestroy?: () => void };
+    if (typeof s.resetAndDestroy === 'function' && s.constructor.name === 'Socket') s.resetAndDestroy();
+    else this.socket.destroy();
+  }
+
+  get closed(): boolean {
+    return this.socket.destroyed;
+  }
+}
+
+function toTransportError(err: NodeJS.ErrnoException): TransportError {
+  return { code: typeof err.code === 'string' ? err.code : 'EUNKNOWN', message: err.message };
+}
