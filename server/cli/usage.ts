@@ -1,0 +1,20 @@
+export const USAGE = `aeronet: a strict HTTP/1.1 server and a network fault-injection harness
+
+Usage: aeronet <command> [options]
+
+Commands:
+  serve     Start the demo server (routes: /hello, /echo, /bytes/:n, /stream, /slow, /headers)
+  help      Show this help
+
+Options for serve:
+  --host <addr>         Address to listen on (default 127.0.0.1)
+  --port <n>            Port, 0 for any free one (default 8080)
+  --tls-cert <file>     PEM certificate: serve HTTPS (needs --tls-key)
+  --tls-key <file>      PEM private key for --tls-cert
+  --connect-allow <h:p> Enable CONNECT tunnels to this target (repeatable; off by default)
+  --log-level <level>   debug, info, warn or error (default info); logs are JSON lines on stderr
+  --no-compression      Do not compress responses
+
+Exit status: 0 on a clean shutdown (SIGINT/SIGTERM drain the server), 1 on a runtime
+failure, 2 on a usage error.
+`;

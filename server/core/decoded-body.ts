@@ -1,0 +1,69 @@
+import { Readable } from 'node:stream';
+import type { RequestBody } from './types.js';
+import { HttpError } from './types.js';
+import { createDecoder, parseContentEncoding, UnsupportedContentEncodingError } from './content-coding.js';
+
+/**
+ * Request content with its Content-Encoding removed (RFC 9110 §8.4), for handlers that want the
+ * representation's bytes. Decoding stops as soon as the decoded size passes `maxDecodedBytes`
+ * (a zip bomb gets 413 after a bounded amount of work), corrupt input gives 400, and a coding we
+ * cannot decode gives 415 with Accept-Encoding listing what we can.
+ */
+export class DecodedRequestBody implements RequestBody {
+  constructor(
+    private readonly raw: RequestBody,
+    private readonly contentEncoding: string,
+    private readonly maxDecodedBytes: number,
+  ) {}
+
+  get trailers(): ReadonlyArray<readonly [string, string]> {
+    return this.raw.trailers;
+  }
+
+  get empty(): boolean {
+    return this.raw.empty;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    const codings = parseContentEncoding(this.contentEncoding);
+    if (!Array.isArray(codings)) throw new UnsupportedContentEncodingError(codings.unsupported);
+    if (codings.length === 0) {
+      yield* this.raw;
+      return;
+    }
+    const decoder = createDecoder(codings, this.maxDecodedBytes);
+    const source = Readable.from(this.raw);
+    source.on('error', (err) => decoder.destroy(err));
+    source.pipe(decoder);
+    try {
+      for await (const chunk of decoder) yield chunk as Buffer;
+    } finally {
+      source.destroy();
+      decoder.destroy();
+    }
+  }
+
+  async buffer(limit = this.maxDecodedBytes): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    let total = 0;
+    for await (const chunk of this) {
+      total += chunk.length;
+      if (total > limit) throw new HttpError(413, `request content exceeds ${limit} bytes`);
+      parts.push(chunk);
+    }
+    return Buffer.concat(parts, total);
+  }
+
+  async text(limit?: number): Promise<string> {
+    return (await this.buffer(limit)).toString('utf8');
+  }
+
+  async json<T = unknown>(limit?: number): Promise<T> {
+    const text = await this.text(limit);
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new HttpError(400, 'request content is not valid JSON');
+    }
+  }
+}

@@ -1,0 +1,267 @@
+import type { Transform } from 'node:stream';
+import type { CompressionPolicy } from './compression-policy.js';
+import type { Coding } from './content-coding.js';
+import type { FieldList, ResponseSink } from './response-sink.js';
+import type { HeaderValue, Request, Response } from './types.js';
+import { assertFieldName, assertFieldValue, CONNECTION_SPECIFIC } from './field-validation.js';
+import { statusHasNoContent } from './status-text.js';
+
+const enum Phase {
+  Fresh,
+  Streaming,
+  Finished,
+}
+
+/**
+ * The protocol-agnostic Response. It keeps fields as a small list (a response has a handful),
+ * validates everything an application sets, applies compression, and drives a ResponseSink.
+ */
+export class ServerResponse implements Response {
+  statusCode = 200;
+  private readonly fields: FieldList = [];
+  private trailerFields: FieldList | null = null;
+  private phase = Phase.Fresh;
+  /** Set synchronously by send/write/end, before any await, so the connection knows a reply is under way. */
+  private begun = false;
+  private declaredLength = -1;
+  private written = 0;
+  private encoder: Transform | null = null;
+
+  constructor(
+    private readonly sink: ResponseSink,
+    readonly request: Request,
+    private readonly compression: CompressionPolicy | null,
+  ) {}
+
+  get headersSent(): boolean {
+    return this.phase !== Phase.Fresh;
+  }
+
+  get finished(): boolean {
+    return this.phase === Phase.Finished;
+  }
+
+  /** Whether the application has started answering (possibly still compressing). */
+  get started(): boolean {
+    return this.begun;
+  }
+
+  status(code: number): this {
+    if (!Number.isInteger(code) || code < 100 || code > 999) throw new RangeError(`invalid status code ${code} (RFC 9110 §15)`);
+    this.statusCode = code;
+    return this;
+  }
+
+  setHeader(name: string, value: HeaderValue): this {
+    this.assertMutable();
+    const lower = checkName(name);
+    const values = typeof value === 'string' ? [value] : typeof value === 'number' ? [String(value)] : [...value];
+    for (const v of values) assertFieldValue(name, v);
+    this.removeLower(lower);
+    for (const v of values) this.fields.push([name, v]);
+    return this;
+  }
+
+  appendHeader(name: string, value: string): this {
+    this.assertMutable();
+    checkName(name);
+    assertFieldValue(name, value);
+    this.fields.push([name, value]);
+    return this;
+  }
+
+  getHeader(name: string): string | undefined {
+    const lower = name.toLowerCase();
+    let out: string | undefined;
+    for (const [n, v] of this.fields) if (n.toLowerCase() === lower) out = out === undefined ? v : `${out}, ${v}`;
+    return out;
+  }
+
+  hasHeader(name: string): boolean {
+    return this.getHeader(name) !== undefined;
+  }
+
+  removeHeader(name: string): this {
+    this.assertMutable();
+    this.removeLower(name.toLowerCase());
+    return this;
+  }
+
+  setTrailer(name: string, value: string): this {
+    if (this.phase === Phase.Finished) throw new Error('response already finished');
+    checkName(name);
+    assertFieldValue(name, value);
+    (this.trailerFields ??= []).push([name, value]);
+    return this;
+  }
+
+  async send(body?: string | Uint8Array | null): Promise<void> {
+    if (this.begun) throw new Error('response already started: send() must be the only call that answers');
+    this.begun = true;
+    let bytes: Uint8Array | null = null;
+    if (typeof body === 'string') {
+      bytes = Buffer.from(body, 'utf8');
+      if (this.getHeader('content-type') === undefined) this.fields.push(['content-type', 'text/plain; charset=utf-8']);
+    } else if (body != null) {
+      bytes = body;
+      if (this.getHeader('content-type') === undefined) this.fields.push(['content-type', 'application/octet-stream']);
+    }
+    if (statusHasNoContent(this.statusCode)) bytes = null;
+    this.removeLower('content-length'); // we frame it from the bytes we actually send
+    // Decide synchronously: only a body that will really be compressed pays for an await.
+    const coding = bytes !== null && this.compression !== null ? this.negotiateWhole(bytes.length) : null;
+    if (coding !== null) bytes = await this.compression!.encode(coding, bytes!);
+    this.phase = Phase.Finished;
+    this.sink.sendWhole(this.statusCode, this.fields, bytes);
+  }
+
+  json(value: unknown): Promise<void> {
+    if (this.getHeader('content-type') === undefined) this.fields.push(['content-type', 'application/json']);
+    return this.send(Buffer.from(JSON.stringify(value) ?? 'null', 'utf8'));
+  }
+
+  async write(chunk: string | Uint8Array): Promise<void> {
+    if (this.phase === Phase.Finished) throw new Error('response already finished');
+    this.begun = true;
+    if (this.phase === Phase.Fresh) this.startStream();
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    if (bytes.length === 0) return;
+    this.written += bytes.length;
+    if (this.declaredLength >= 0 && this.written > this.declaredLength) {
+      const err = new Error(`wrote ${this.written} bytes but Content-Length is ${this.declaredLength}`);
+      this.fail(err);
+      throw err;
+    }
+    if (this.encoder !== null) {
+      if (!this.encoder.write(bytes)) await waitEvent(this.encoder, 'drain');
+      return;
+    }
+    if (!this.sink.writeBody(bytes)) await this.sink.waitForDrain();
+  }
+
+  async end(chunk?: string | Uint8Array): Promise<void> {
+    if (this.phase === Phase.Finished) return;
+    if (this.phase === Phase.Fresh && !this.begun) {
+      // Nothing streamed yet: a known-length response is cheaper and lets HEAD report the length.
+      if (this.trailerFields === null) return this.send(chunk ?? null);
+    }
+    if (chunk !== undefined) await this.write(chunk);
+    else if (this.phase === Phase.Fresh) {
+      this.begun = true;
+      this.startStream();
+    }
+    if (this.declaredLength >= 0 && this.written !== this.declaredLength) {
+      const err = new Error(`response ended after ${this.written} of ${this.declaredLength} declared bytes`);
+      this.fail(err);
+      throw err;
+    }
+    if (this.encoder !== null) {
+      const encoder = this.encoder;
+      const ended = waitEvent(encoder, 'end');
+      encoder.end();
+      await ended;
+    }
+    this.phase = Phase.Finished;
+    this.sink.endStream(this.trailerFields);
+  }
+
+  /**
+   * Answer with an error of the server's own (parse error, timeout, handler failure), discarding
+   * whatever fields the handler had set. Only valid before the response has started.
+   */
+  replaceWithError(status: number, body: string, fields: FieldList): void {
+    if (this.begun) throw new Error('replaceWithError: the response has already started');
+    this.begun = true;
+    this.phase = Phase.Finished;
+    this.statusCode = status;
+    this.sink.sendWhole(status, [['content-type', 'text/plain; charset=utf-8'], ...fields], Buffer.from(body, 'utf8'));
+  }
+
+  /** The exchange is being torn down (handler error mid-stream, peer gone). */
+  fail(reason: Error): void {
+    if (this.phase === Phase.Finished) return;
+    this.phase = Phase.Finished;
+    this.encoder?.destroy();
+    this.sink.abort(reason);
+  }
+
+  private startStream(): void {
+    const declared = this.getHeader('content-length');
+    this.declaredLength = declared !== undefined && /^[0-9]+$/.test(declared) ? Number(declared) : -1;
+    if (this.compression !== null && !statusHasNoContent(this.statusCode)) {
+      const eligible = this.compression.eligible(this.statusCode, this.getHeader('content-type'), this.getHeader('content-encoding'), this.declaredLength);
+      if (eligible) {
+        this.appendVary();
+        const coding = this.compression.choose(this.request.header('accept-encoding'));
+        if (coding !== null) {
+          this.fields.push(['content-encoding', coding]);
+          this.removeLower('content-length');
+          this.declaredLength = -1;
+          this.encoder = this.compression.encoder(coding);
+          this.pumpEncoder(this.encoder);
+        }
+      }
+    }
+    this.phase = Phase.Streaming;
+    this.sink.startStream(this.statusCode, this.fields, this.declaredLength);
+  }
+
+  /** Move encoder output to the sink, pausing the encoder while the peer is not reading. */
+  private pumpEncoder(encoder: Transform): void {
+    encoder.on('data', (out: Buffer) => {
+      if (!this.sink.writeBody(out)) {
+        encoder.pause();
+        void this.sink.waitForDrain().then(() => encoder.resume());
+      }
+    });
+    encoder.on('error', (err: Error) => this.fail(err));
+  }
+
+  /** The coding for a whole body of `length` bytes (adding Vary when it is negotiable), or null. */
+  private negotiateWhole(length: number): Coding | null {
+    const policy = this.compression!;
+    if (!policy.eligible(this.statusCode, this.getHeader('content-type'), this.getHeader('content-encoding'), length)) return null;
+    this.appendVary();
+    const coding = policy.choose(this.request.header('accept-encoding'));
+    if (coding !== null) this.fields.push(['content-encoding', coding]);
+    return coding;
+  }
+
+  private appendVary(): void {
+    const vary = this.getHeader('vary');
+    if (vary === undefined) this.fields.push(['vary', 'accept-encoding']);
+    else if (!/(^|,)\s*(accept-encoding|\*)\s*(,|$)/i.test(vary)) this.fields.push(['vary', 'accept-encoding']);
+  }
+
+  private removeLower(lower: string): void {
+    for (let i = this.fields.length - 1; i >= 0; i--) if (this.fields[i]![0].toLowerCase() === lower) this.fields.splice(i, 1);
+  }
+
+  private assertMutable(): void {
+    if (this.phase !== Phase.Fresh || this.begun) throw new Error('cannot change header fields after the response has started');
+  }
+}
+
+function checkName(name: string): string {
+  assertFieldName(name);
+  const lower = name.toLowerCase();
+  if (CONNECTION_SPECIFIC.has(lower)) {
+    throw new TypeError(`"${name}" is managed by the protocol layer and cannot be set by a handler (RFC 9110 §7.6.1)`);
+  }
+  return lower;
+}
+
+function waitEvent(emitter: NodeJS.EventEmitter, event: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onEvent = () => {
+      emitter.off('error', onError);
+      resolve();
+    };
+    const onError = (err: Error) => {
+      emitter.off(event, onEvent);
+      reject(err);
+    };
+    emitter.once(event, onEvent);
+    emitter.once('error', onError);
+  });
+}

@@ -1,0 +1,93 @@
+import { Router } from '../core/router.js';
+import { sleep } from '../core/sleep.js';
+import { HttpError, type Request } from '../core/types.js';
+
+/**
+ * The demo server's routes. They are a contract: the harness layers, the conformance suite and
+ * the benchmarks all rely on exactly these answers, so change them only together with those.
+ */
+export const DEMO_LIMITS = Object.freeze({
+  /** Largest /bytes/:n. */
+  maxBytes: 1024 * 1024 * 1024,
+  /** Largest /stream chunks and size, and longest delays. */
+  maxChunks: 100_000,
+  maxChunkSize: 1024 * 1024,
+  maxDelayMs: 60_000,
+});
+
+const HELLO = 'hello, world\n';
+/** Chunk size for /bytes: big enough to be cheap, small enough that backpressure bites early. */
+const BYTES_CHUNK = 16 * 1024;
+
+/** Byte i of the /bytes pattern: printable, position-dependent, so truncation or reordering shows. */
+export function patternByte(i: number): number {
+  return 0x41 + (i % 26) + (Math.floor(i / 26) % 2) * 0x20;
+}
+
+/** `length` bytes of the pattern starting at absolute offset `start`. */
+export function patternBytes(start: number, length: number): Buffer {
+  const out = Buffer.allocUnsafe(length);
+  for (let k = 0; k < length; k++) out[k] = patternByte(start + k);
+  return out;
+}
+
+export function createDemoRouter(): Router {
+  const router = new Router();
+
+  router.get('/hello', (_req, res) => res.send(HELLO));
+
+  router.post('/echo', async (req, res) => {
+    const body = await req.body.buffer();
+    const type = req.header('content-type');
+    res.setHeader('content-type', type ?? 'application/octet-stream');
+    await res.send(body);
+  });
+
+  router.get('/bytes/:n', async (req, res) => {
+    const n = intParam(req.params['n'], 'n', 0, DEMO_LIMITS.maxBytes);
+    res.setHeader('content-type', 'application/octet-stream');
+    res.setHeader('content-length', n);
+    // Streamed chunk by chunk: write() resolves only when the peer keeps up, so a client that
+    // reads slowly holds at most a chunk or two of this response in the server's memory.
+    for (let sent = 0; sent < n && !req.signal.aborted; sent += BYTES_CHUNK) {
+      await res.write(patternBytes(sent, Math.min(BYTES_CHUNK, n - sent)));
+    }
+    await res.end();
+  });
+
+  router.get('/stream', async (req, res) => {
+    const chunks = intQuery(req, 'chunks', 10, 0, DEMO_LIMITS.maxChunks);
+    const size = intQuery(req, 'size', 16, 1, DEMO_LIMITS.maxChunkSize);
+    const delay = intQuery(req, 'delay', 0, 0, DEMO_LIMITS.maxDelayMs);
+    res.setHeader('content-type', 'application/octet-stream');
+    let offset = 0;
+    for (let k = 0; k < chunks; k++) {
+      if (k > 0 && delay > 0) await sleep(req.clock, delay, req.signal);
+      await res.write(patternBytes(offset, size));
+      offset += size;
+    }
+    await res.end();
+  });
+
+  router.get('/slow', async (req, res) => {
+    const ms = intQuery(req, 'ms', 1000, 0, DEMO_LIMITS.maxDelayMs);
+    await sleep(req.clock, ms, req.signal);
+    await res.send(`slept ${ms} ms\n`);
+  });
+
+  router.get('/headers', (req, res) => res.json(req.headers));
+
+  return router;
+}
+
+function intParam(raw: string | undefined, name: string, min: number, max: number): number {
+  if (raw === undefined || !/^[0-9]{1,10}$/.test(raw)) throw new HttpError(400, `${name} must be a non-negative integer`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new HttpError(400, `${name} must be between ${min} and ${max}`);
+  return n;
+}
+
+function intQuery(req: Request, name: string, fallback: number, min: number, max: number): number {
+  const raw = req.query.get(name);
+  return raw === null ? fallback : intParam(raw, name, min, max);
+}

@@ -1,0 +1,566 @@
+import type { Transport, TransportError, TransportEvents } from '../transport/transport.js';
+import { Deadline } from '../transport/deadline.js';
+import { HttpDate } from '../core/http-date.js';
+import { HttpError } from '../core/types.js';
+import { Tunnel } from '../core/tunnel.js';
+import { RequestParser, type RequestParserEvents } from './request-parser.js';
+import { HttpParseError } from './parse-error.js';
+import type { RequestHead } from './request-head.js';
+import { Http1Exchange } from './http1-exchange.js';
+import { serializeHead } from './response-head.js';
+import type { ConnectionContext, Http1Config, UpgradeHandler } from './http1-options.js';
+
+/** Which timeout the connection's single deadline currently stands for. */
+const enum Phase {
+  /** Between requests (or before the first): keep-alive idle timeout. */
+  Idle,
+  /** A request's header section is arriving. */
+  Head,
+  /** A request's body is arriving. */
+  Body,
+  /** Waiting on the application: no read timeout applies. */
+  Handling,
+}
+
+type PauseReason = 'body' | 'pipeline' | 'takeover';
+
+/**
+ * An HTTP/1.1 server connection (RFC 9112) over a Transport and a Clock, with no other I/O.
+ *
+ * Requests are handled one at a time in arrival order: while a response is pending, pipelined
+ * input is held (and reading paused past a bound), so responses leave in request order and a
+ * client cannot make the server queue unbounded work. The request body is streamed to the
+ * handler with backpressure; the response is streamed to the peer with backpressure.
+ */
+export class Http1Connection implements TransportEvents, RequestParserEvents {
+  private static nextId = 1;
+  readonly id = Http1Connection.nextId++;
+  readonly date: HttpDate;
+  private readonly parser: RequestParser;
+  private readonly deadline: Deadline;
+  private readonly sendStall: Deadline;
+  private phase = Phase.Idle;
+  private current: Http1Exchange | null = null;
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  private readonly pausedFor = new Set<PauseReason>();
+  private requests = 0;
+  private feeding = false;
+  private peerEnded = false;
+  private draining = false;
+  private closing = false;
+  private closed = false;
+  /** The transport was handed to an Upgrade or a CONNECT tunnel. */
+  private detached = false;
+  private drainWaiters: Array<() => void> = [];
+  private blocked = false;
+
+  constructor(
+    readonly transport: Transport,
+    readonly context: ConnectionContext,
+    readonly config: Http1Config,
+  ) {
+    this.date = new HttpDate(context.clock);
+    this.parser = new RequestParser(this, config.limits);
+    this.deadline = new Deadline(context.clock, () => this.onDeadline());
+    this.sendStall = new Deadline(context.clock, () => this.onSendStall());
+    transport.attach(this);
+    this.deadline.set(config.timeouts.keepAliveMs);
+  }
+
+  /** No request in progress: a drain may close this connection right away. */
+  get idle(): boolean {
+    return this.current === null && this.parser.idle && this.heldBytes === 0;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  // ---- Graceful drain (called by the server) ----
+
+  /** Finish the request in flight, if any, then close; close now if idle. */
+  drain(): void {
+    if (this.closed || this.detached) return;
+    this.draining = true;
+    if (this.current === null) this.closeTransport();
+    else this.current.closeAfter = true;
+  }
+
+  /** Force-close (drain deadline passed, or server shutdown). */
+  destroy(): void {
+    if (this.closed) return;
+    this.transport.reset();
+  }
+
+  // ---- TransportEvents ----
+
+  onData(chunk: Buffer): void {
+    if (this.closing || this.detached) return;
+    if (this.current !== null && this.current.messageComplete) {
+      this.hold(chunk);
+      return;
+    }
+    this.feed(chunk);
+  }
+
+  onEnd(): void {
+    this.peerEnded = true;
+    if (this.detached) return;
+    if (this.current === null && this.heldBytes === 0) this.finishInput();
+    else if (this.current !== null) this.current.closeAfter = true;
+  }
+
+  onDrain(): void {
+    this.blocked = false;
+    this.sendStall.clear();
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  onError(error: TransportError): void {
+    this.context.logger.log('debug', 'http1.transport-error', { connection: this.id, code: error.code, message: error.message });
+  }
+
+  onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.deadline.clear();
+    this.sendStall.clear();
+    if (this.current !== null && !this.current.done) {
+      this.current.cancel(new HttpError(499, 'connection closed before the exchange completed'));
+      this.current.response.fail(new Error('connection closed'));
+    }
+    this.onDrain(); // release writers waiting on a transport that is gone
+    if (!this.detached) this.context.connectionClosed(this);
+  }
+
+  // ---- Parsing ----
+
+  private feed(data: Buffer): void {
+    this.feeding = true;
+    try {
+      let i = 0;
+      while (i < data.length && !this.closing && !this.detached) {
+        if (this.phase === Phase.Idle) this.enterPhase(Phase.Head);
+        try {
+          i = this.parser.execute(data, i);
+        } catch (err) {
+          if (err instanceof HttpParseError) {
+            this.onParseError(err);
+            return;
+          }
+          throw err;
+        }
+        const ex = this.current;
+        if (ex === null || !ex.messageComplete) continue;
+        // A message ended here.
+        if (ex.head.method === 'CONNECT' || this.pendingUpgrade !== null) {
+          this.takeOver(ex, data.subarray(i));
+          return;
+        }
+        if (ex.done) this.completeExchange();
+        else if (i < data.length) {
+          this.hold(data.subarray(i));
+          return;
+        }
+      }
+    } finally {
+      this.feeding = false;
+    }
+    if (this.current === null && this.parser.idle && !this.closing && !this.detached) this.afterIdle();
+  }
+
+  private hold(chunk: Buffer): void {
+    this.held.push(chunk);
+    this.heldBytes += chunk.length;
+    if (this.heldBytes > this.config.maxPipelinedBytes) this.setReadPaused('pipeline', true);
+  }
+
+  /** Parse input held while the previous response was pending. */
+  private feedHeld(): void {
+    while (this.held.length > 0 && this.current === null && !this.closing && !this.detached) {
+      const chunk = this.held.shift()!;
+      this.heldBytes -= chunk.length;
+      this.feed(chunk);
+    }
+    if (this.heldBytes <= this.config.maxPipelinedBytes) this.setReadPaused('pipeline', false);
+    if (this.current === null && this.held.length === 0 && !this.closing && !this.detached) this.afterIdle();
+  }
+
+  /** Nothing to do until the peer sends more: keep-alive timer, or close if the peer has gone. */
+  private afterIdle(): void {
+    if (this.peerEnded) {
+      this.finishInput();
+      return;
+    }
+    if (this.draining) {
+      this.closeTransport();
+      return;
+    }
+    if (this.parser.idle) this.enterPhase(Phase.Idle);
+  }
+
+  /** The peer's input is over: a clean end between requests, or a truncated request. */
+  private finishInput(): void {
+    try {
+      this.parser.finish();
+    } catch (err) {
+      if (err instanceof HttpParseError) {
+        this.onParseError(err);
+        return;
+      }
+      throw err;
+    }
+    this.closeTransport();
+  }
+
+  // ---- RequestParserEvents ----
+
+  private pendingUpgrade: UpgradeHandler | null = null;
+  private upgradeBody: Buffer[] = [];
+
+  onHead(head: RequestHead): void {
+    this.requests++;
+    const closeAfter = !head.keepAlive || this.draining || this.peerEnded || this.requests >= this.config.maxRequestsPerConnection;
+    const ex = new Http1Exchange(this, head, closeAfter);
+    this.current = ex;
+    this.enterPhase(head.framing.kind === 'none' ? Phase.Handling : Phase.Body);
+    if (head.method === 'CONNECT') return; // handled once the message ends (it has no content)
+    const upgrade = this.findUpgrade(head);
+    if (upgrade !== null) {
+      this.pendingUpgrade = upgrade;
+      this.upgradeBody = [];
+      return;
+    }
+    this.dispatch(ex);
+  }
+
+  onBody(chunk: Buffer): void {
+    if (this.phase === Phase.Body) this.deadline.set(this.config.timeouts.bodyMs);
+    if (this.pendingUpgrade !== null) this.upgradeBody.push(Buffer.from(chunk));
+    else this.current?.body.push(chunk);
+  }
+
+  private trailers: Array<[string, string]> = [];
+
+  onTrailers(trailers: Array<[string, string]>): void {
+    this.trailers = trailers;
+  }
+
+  onMessageEnd(): void {
+    const ex = this.current!;
+    ex.messageComplete = true;
+    ex.body.end(this.trailers);
+    this.trailers = [];
+    if (this.phase === Phase.Body) this.enterPhase(Phase.Handling);
+  }
+
+  // ---- Application dispatch ----
+
+  private dispatch(ex: Http1Exchange): void {
+    let result: void | Promise<void>;
+    try {
+      result = this.context.handler(ex.request, ex.response);
+    } catch (err) {
+      this.handlerFailed(ex, err);
+      return;
+    }
+    if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
+      (result as Promise<void>).then(
+        () => this.handlerReturned(ex),
+        (err: unknown) => this.handlerFailed(ex, err),
+      );
+    } else this.handlerReturned(ex);
+  }
+
+  private handlerReturned(ex: Http1Exchange): void {
+    if (!ex.response.started) this.handlerFailed(ex, new Error('handler returned without sending a response'));
+  }
+
+  private handlerFailed(ex: Http1Exchange, err: unknown): void {
+    if (ex.response.finished && ex.responded) {
+      this.context.logger.log('warn', 'http.handler-error-after-response', { connection: this.id, error: String(err) });
+      return;
+    }
+    if (ex.response.started) {
+      // Too late for a status: the peer must see a broken message, never a complete-looking one.
+      this.context.logger.log('error', 'http.handler-error-mid-response', { connection: this.id, error: String(err) });
+      ex.response.fail(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    if (err instanceof HttpError && err.status >= 400 && err.status < 600) {
+      this.context.logger.log('info', 'http.handler-http-error', { connection: this.id, status: err.status, message: err.message });
+      this.sendError(ex, err.status, err.message, err.headers.map(([n, v]) => [n, v] as [string, string]));
+      return;
+    }
+    this.context.logger.log('error', 'http.handler-error', { connection: this.id, method: ex.head.method, target: ex.head.target, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    this.sendError(ex, 500, 'internal server error', []);
+  }
+
+  /** Answer an exchange with an error of our own, discarding anything the handler had set. */
+  private sendError(ex: Http1Exchange, status: number, message: string, fields: Array<[string, string]>): void {
+    // A request whose body we will not read to the end leaves the stream unusable.
+    if (!ex.messageComplete && (ex.awaitingContinue || status === 413)) ex.closeAfter = true;
+    ex.response.replaceWithError(status, `${message}\n`, fields);
+  }
+
+  // ---- Called by the exchange ----
+
+  /** The `connection` field for a response: close when we will, keep-alive for an HTTP/1.0 peer that asked. */
+  connectionField(ex: Http1Exchange): 'close' | 'keep-alive' | null {
+    if (ex.closeAfter || this.draining) {
+      ex.closeAfter = true;
+      return 'close';
+    }
+    return ex.head.versionMinor === 0 ? 'keep-alive' : null;
+  }
+
+  responseFinished(ex: Http1Exchange): void {
+    if (ex !== this.current) return;
+    if (!ex.messageComplete) {
+      // Answered before the request body was read to its end. If the client is waiting for
+      // 100 Continue it may never send it; otherwise read on and discard (bounded by the body
+      // limit and timeout) to find the next request (RFC 9110 §10.1.1, RFC 9112 §9.3).
+      if (ex.awaitingContinue) ex.closeAfter = true;
+      ex.body.discard();
+    }
+    if (ex.closeAfter) {
+      this.closeTransport();
+      return;
+    }
+    if (ex.messageComplete && !this.feeding) {
+      this.completeExchange();
+      this.feedHeld();
+    }
+  }
+
+  private completeExchange(): void {
+    this.current = null;
+    this.pendingUpgrade = null;
+    this.setReadPaused('body', false);
+  }
+
+  abortExchange(ex: Http1Exchange, reason: Error): void {
+    this.context.logger.log('warn', 'http1.exchange-aborted', { connection: this.id, target: ex.head.target, reason: reason.message });
+    ex.cancel(reason);
+    this.closing = true;
+    // Closing mid-body tells the client the response is incomplete (RFC 9112 §8).
+    this.transport.close();
+  }
+
+  setReadPaused(reason: PauseReason, paused: boolean): void {
+    const was = this.pausedFor.size > 0;
+    if (paused) this.pausedFor.add(reason);
+    else this.pausedFor.delete(reason);
+    const now = this.pausedFor.size > 0;
+    if (now && !was) this.transport.pause();
+    else if (!now && was && !this.closed) this.transport.resume();
+  }
+
+  get writeBlocked(): boolean {
+    return this.blocked;
+  }
+
+  noteWriteBlocked(): void {
+    if (this.blocked) return;
+    this.blocked = true;
+    this.sendStall.set(this.config.timeouts.sendStallMs);
+  }
+
+  waitForDrain(): Promise<void> {
+    if (this.closed || !this.blocked) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  // ---- Errors and timeouts ----
+
+  private onParseError(err: HttpParseError): void {
+    this.context.logger.log('warn', 'http1.parse-error', {
+      connection: this.id, status: err.status, code: err.code, reason: err.reason, offset: err.offset, remote: this.transport.info.remoteAddress,
+    });
+    const ex = this.current;
+    if (ex !== null) {
+      ex.cancel(new HttpError(400, err.reason));
+      ex.closeAfter = true;
+      if (!ex.response.started) ex.response.replaceWithError(err.status, `${err.reason}\n`, []);
+      else if (!ex.responded) this.abortExchange(ex, err);
+      else this.closeTransport();
+      return;
+    }
+    this.writeStandalone(err.status, `${err.reason}\n`);
+  }
+
+  /** A response that belongs to no exchange (parse error before a head, header timeout). */
+  private writeStandalone(status: number, body: string): void {
+    const head = serializeHead(status, [['content-type', 'text/plain; charset=utf-8']], { kind: 'length', length: Buffer.byteLength(body) }, 'close', this.date.get());
+    this.transport.write(Buffer.from(head + body, 'latin1'));
+    this.closeTransport();
+  }
+
+  private enterPhase(phase: Phase): void {
+    this.phase = phase;
+    const t = this.config.timeouts;
+    switch (phase) {
+      case Phase.Idle: this.deadline.set(t.keepAliveMs); break;
+      case Phase.Head: this.deadline.set(t.headersMs); break;
+      case Phase.Body: this.deadline.set(t.bodyMs); break;
+      case Phase.Handling: this.deadline.clear(); break;
+    }
+  }
+
+  private onDeadline(): void {
+    if (this.closed || this.detached) return;
+    switch (this.phase) {
+      case Phase.Idle:
+        this.context.logger.log('debug', 'http1.keep-alive-timeout', { connection: this.id });
+        this.closeTransport();
+        return;
+      case Phase.Head:
+        // RFC 9110 §15.5.9: 408 for a client too slow to send its request (slowloris).
+        this.context.logger.log('info', 'http1.header-timeout', { connection: this.id, offset: this.parser.offset });
+        if (this.current === null) this.writeStandalone(408, 'request header section not received in time\n');
+        else this.closeTransport();
+        return;
+      case Phase.Body: {
+        this.context.logger.log('info', 'http1.body-timeout', { connection: this.id, offset: this.parser.offset });
+        const ex = this.current;
+        if (ex !== null) {
+          ex.cancel(new HttpError(408, 'request body not received in time'));
+          ex.closeAfter = true;
+          if (!ex.response.started) {
+            ex.response.replaceWithError(408, 'request body not received in time\n', []);
+            return;
+          }
+        }
+        this.closeTransport();
+        return;
+      }
+      case Phase.Handling:
+        return;
+    }
+  }
+
+  private onSendStall(): void {
+    if (this.closed) return;
+    this.context.logger.log('info', 'http1.send-stall-timeout', { connection: this.id, queued: this.transport.writableLength });
+    this.closing = true;
+    this.current?.cancel(new Error('peer stopped reading'));
+    this.transport.reset();
+  }
+
+  private closeTransport(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.deadline.clear();
+    this.transport.close();
+  }
+
+  // ---- Upgrade and CONNECT: the transport changes hands ----
+
+  private findUpgrade(head: RequestHead): UpgradeHandler | null {
+    if (head.upgrade === null || this.config.upgrades.size === 0) return null;
+    for (const token of head.upgrade.split(',')) {
+      const handler = this.config.upgrades.get(token.trim().toLowerCase());
+      if (handler !== undefined && (handler.accepts?.(head) ?? true)) return handler;
+    }
+    return null;
+  }
+
+  private takeOver(ex: Http1Exchange, rest: Buffer): void {
+    const leftover = this.held.length > 0 ? Buffer.concat([rest, ...this.held]) : Buffer.from(rest);
+    this.held = [];
+    this.heldBytes = 0;
+    const upgrade = this.pendingUpgrade;
+    if (upgrade !== null) {
+      this.detach();
+      const token = ex.head.upgrade!.split(',').map((t) => t.trim()).find((t) => this.config.upgrades.get(t.toLowerCase()) === upgrade)!;
+      const fields: Array<[string, string]> = [['connection', 'upgrade'], ['upgrade', token], ...(upgrade.responseFields?.(ex.head) ?? [])];
+      let head = 'HTTP/1.1 101 Switching Protocols\r\n';
+      for (const [n, v] of fields) head += `${n}: ${v}\r\n`;
+      this.transport.write(Buffer.from(head + '\r\n', 'latin1'));
+      this.context.logger.log('info', 'http1.upgrade', { connection: this.id, protocol: token });
+      upgrade.upgrade(ex.head, Buffer.concat(this.upgradeBody), this.transport, leftover);
+      return;
+    }
+    void this.connect(ex, leftover);
+  }
+
+  /** The registry forgets a connection whose transport now belongs to someone else. */
+  private detach(): void {
+    this.detached = true;
+    this.deadline.clear();
+    this.sendStall.clear();
+    this.setReadPaused('takeover', false);
+    this.context.connectionClosed(this);
+  }
+
+  /** CONNECT (RFC 9110 §9.3.6): check the allowlist, dial, answer 2xx, then relay bytes. */
+  private async connect(ex: Http1Exchange, leftover: Buffer): Promise<void> {
+    const options = this.config.connect;
+    const authority = ex.head.target;
+    // Whatever the client sent after CONNECT was meant for the tunnel: if there is none, the
+    // connection cannot go back to parsing HTTP.
+    ex.closeAfter = true;
+    if (options === null) {
+      this.sendError(ex, 501, 'CONNECT tunnelling is not enabled on this server', []);
+      return;
+    }
+    const allowed = typeof options.allow === 'function' ? options.allow(authority) : options.allow.includes(authority.toLowerCase());
+    if (!allowed) {
+      this.context.logger.log('warn', 'http1.connect-refused', { connection: this.id, target: authority });
+      this.sendError(ex, 403, `CONNECT to ${authority} is not allowed`, []);
+      return;
+    }
+    // Bytes the client pipelined after CONNECT belong to the tunnel; stop reading until it exists.
+    this.setReadPaused('takeover', true);
+    const colon = authority.lastIndexOf(':');
+    let host = authority.slice(0, colon);
+    if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+    const port = Number(authority.slice(colon + 1));
+    const timeoutMs = options.dialTimeoutMs ?? 10_000;
+    let upstream;
+    try {
+      upstream = await withTimeout(options.dial(host, port), timeoutMs, this.context.clock);
+    } catch (err) {
+      const timedOut = err instanceof DialTimeout;
+      this.context.logger.log('warn', 'http1.connect-failed', { connection: this.id, target: authority, error: String(err) });
+      if (this.closed) return;
+      this.setReadPaused('takeover', false);
+      ex.closeAfter = true;
+      this.sendError(ex, timedOut ? 504 : 502, timedOut ? `CONNECT to ${authority} timed out` : `CONNECT to ${authority} failed`, []);
+      return;
+    }
+    if (this.closed) {
+      upstream.close();
+      return;
+    }
+    this.detach();
+    // RFC 9110 §9.3.6: a 2xx to CONNECT has no Content-Length or Transfer-Encoding.
+    this.transport.write(Buffer.from(`HTTP/1.1 200 Connection Established\r\ndate: ${this.date.get()}\r\n\r\n`, 'latin1'));
+    this.context.logger.log('info', 'http1.tunnel-open', { connection: this.id, target: authority });
+    const logger = this.context.logger;
+    const id = this.id;
+    new Tunnel(this.transport, upstream, (up, down) => logger.log('info', 'http1.tunnel-closed', { connection: id, target: authority, bytesUp: up, bytesDown: down })).start(leftover);
+    this.transport.resume();
+  }
+}
+
+class DialTimeout extends Error {}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, clock: ConnectionContext['clock']): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = clock.setTimer(ms, () => reject(new DialTimeout(`no answer within ${ms} ms`)));
+    promise.then(
+      (v) => {
+        timer.cancel();
+        resolve(v);
+      },
+      (e: unknown) => {
+        timer.cancel();
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

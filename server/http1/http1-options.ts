@@ -1,0 +1,74 @@
+import type { CompressionPolicy } from '../core/compression-policy.js';
+import type { Handler } from '../core/types.js';
+import type { Logger } from '../core/logger.js';
+import type { Clock } from '../transport/clock.js';
+import type { Transport } from '../transport/transport.js';
+import type { Http1Limits } from './limits.js';
+import type { RequestHead } from './request-head.js';
+
+/** Timeouts, all measured on the injected Clock. A value of 0 disables one. */
+export interface Http1Timeouts {
+  /** From a request's first byte until its header section is complete: slowloris (default 10 s). */
+  headersMs: number;
+  /** Longest silence while a request body is arriving (default 30 s). */
+  bodyMs: number;
+  /** Idle time allowed between requests on a persistent connection, and before the first (default 5 s). */
+  keepAliveMs: number;
+  /** Longest time a response may wait for a peer that does not read (default 30 s). */
+  sendStallMs: number;
+}
+
+export const DEFAULT_HTTP1_TIMEOUTS: Readonly<Http1Timeouts> = Object.freeze({
+  headersMs: 10_000,
+  bodyMs: 30_000,
+  keepAliveMs: 5_000,
+  sendStallMs: 30_000,
+});
+
+/** Opens a byte stream to a CONNECT target; production uses node:net, simulations a TestSocket. */
+export type Dialer = (host: string, port: number) => Promise<Transport>;
+
+export interface ConnectOptions {
+  /** Targets that may be tunnelled to, as 'host:port' strings or a predicate. Nothing else is. */
+  allow: readonly string[] | ((authority: string) => boolean);
+  dial: Dialer;
+  /** How long to wait for the target to accept (default 10 s), then 504. */
+  dialTimeoutMs?: number;
+}
+
+/** An HTTP/1.1 Upgrade (RFC 9110 §7.8) that takes the connection over, such as h2c. */
+export interface UpgradeHandler {
+  /** Whether to switch for this request; when false the request is answered over HTTP/1.1. */
+  accepts?(head: RequestHead): boolean;
+  /** Extra fields for the 101 response. */
+  responseFields?(head: RequestHead): Array<[string, string]>;
+  /**
+   * Called once 101 Switching Protocols has been queued: the transport now belongs to the
+   * handler. `body` is the request's content; `leftover` holds bytes that followed the request.
+   */
+  upgrade(head: RequestHead, body: Buffer, transport: Transport, leftover: Buffer): void;
+}
+
+export interface Http1Config {
+  limits: Http1Limits;
+  timeouts: Http1Timeouts;
+  /** After this many requests the connection closes (the last response says so). */
+  maxRequestsPerConnection: number;
+  /** Bytes of pipelined input held while a response is pending, before reading pauses. */
+  maxPipelinedBytes: number;
+  compression: CompressionPolicy | null;
+  /** Decode Content-Encoding on request bodies up to this many bytes; null leaves bodies encoded. */
+  maxDecompressedBodyBytes: number | null;
+  connect: ConnectOptions | null;
+  /** Upgrade handlers by protocol token, lower-case ('h2c'). */
+  upgrades: ReadonlyMap<string, UpgradeHandler>;
+}
+
+/** What a connection needs from the server that owns it. */
+export interface ConnectionContext {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly handler: Handler;
+  /** The connection is gone: remove it from the registry. */
+  connectionClosed(connection: { readonly id: number }): void;
+}

@@ -1,0 +1,34 @@
+import type { CompressionOptions } from './core/compression-policy.js';
+import type { Logger } from './core/logger.js';
+import type { Handler } from './core/types.js';
+import type { Clock } from './transport/clock.js';
+import type { Http1Limits } from './http1/limits.js';
+import type { Dialer, Http1Timeouts, UpgradeHandler } from './http1/http1-options.js';
+import type { TlsConfig } from './tls/tls-config.js';
+
+export interface ServerOptions {
+  /** The application: a Router's `handle`, a composed middleware chain, or any Handler. */
+  handler: Handler;
+  /** Time source for every timeout and the Date field. Default: the system clock. */
+  clock?: Clock;
+  /** Structured log sink. Default: silent. */
+  logger?: Logger;
+  /** Serve HTTPS (ALPN and SNI) instead of plain HTTP. */
+  tls?: TlsConfig;
+  limits?: Partial<Omit<Http1Limits, 'methods'>> & { methods?: Iterable<string> };
+  timeouts?: Partial<Http1Timeouts>;
+  /** Default 10,000; the last response on a connection says `connection: close`. */
+  maxRequestsPerConnection?: number;
+  /** Pipelined input held while a response is pending before reading pauses. Default 64 KiB. */
+  maxPipelinedBytes?: number;
+  /** Response compression (default on: br, gzip, deflate above 1 KiB), or false. */
+  compression?: CompressionOptions | false;
+  /** Decode gzip/deflate/br request bodies, up to this many decoded bytes (413 past it). Default 8 MiB; false disables. */
+  maxDecompressedBodyBytes?: number | false;
+  /** CONNECT tunnelling; off unless given. Only targets in `allow` are reachable. */
+  connect?: { allow: readonly string[] | ((authority: string) => boolean); dial?: Dialer; dialTimeoutMs?: number };
+  /** HTTP/1.1 Upgrade handlers by protocol token. */
+  upgrades?: Record<string, UpgradeHandler>;
+  /** Connections beyond this are refused (closed at once). Default 10,000. */
+  maxConnections?: number;
+}

@@ -1,0 +1,208 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import { CompressionPolicy } from './core/compression-policy.js';
+import { silentLogger, type Logger } from './core/logger.js';
+import type { Handler } from './core/types.js';
+import { Http1Connection } from './http1/http1-connection.js';
+import { DEFAULT_HTTP1_LIMITS, type Http1Limits } from './http1/limits.js';
+import { DEFAULT_HTTP1_TIMEOUTS, type ConnectionContext, type Http1Config, type Http1Timeouts } from './http1/http1-options.js';
+import type { ServerOptions } from './server-options.js';
+import { createTlsServerOptions } from './tls/tls-config.js';
+import type { Clock } from './transport/clock.js';
+import { netDialer } from './transport/net-dialer.js';
+import { SocketTransport } from './transport/socket-transport.js';
+import { systemClock } from './transport/system-clock.js';
+import type { Transport } from './transport/transport.js';
+
+export type { ServerOptions } from './server-options.js';
+
+export interface ListenOptions {
+  port: number;
+  host?: string;
+}
+
+export interface CloseOptions {
+  /** After this long, connections still busy are reset. Default 10 s. */
+  deadlineMs?: number;
+}
+
+/** Anything the server can drain and force-close: an HTTP/1.1 connection today, HTTP/2 later. */
+interface ServedConnection {
+  readonly id: number;
+  readonly isClosed: boolean;
+  drain(): void;
+  destroy(): void;
+}
+
+/**
+ * The aeronet server: owns listeners and the connection registry, and hands each accepted
+ * Transport to a protocol connection. `accept(transport)` is the whole contract with the outside
+ * world, which is how a simulated TestSocket serves the very same code path as a kernel socket.
+ */
+export class AeronetServer {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  private readonly config: Http1Config;
+  private readonly context: ConnectionContext;
+  private readonly connections = new Map<number, ServedConnection>();
+  private readonly maxConnections: number;
+  private listener: net.Server | tls.Server | null = null;
+  private draining = false;
+  private closedWaiters: Array<() => void> = [];
+
+  constructor(private readonly options: ServerOptions) {
+    validateOptions(options);
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.maxConnections = options.maxConnections ?? 10_000;
+    const limits: Http1Limits = {
+      ...DEFAULT_HTTP1_LIMITS,
+      ...options.limits,
+      methods: options.limits?.methods ? new Set(options.limits.methods) : DEFAULT_HTTP1_LIMITS.methods,
+    };
+    const timeouts: Http1Timeouts = { ...DEFAULT_HTTP1_TIMEOUTS, ...options.timeouts };
+    const connect = options.connect;
+    this.config = {
+      limits,
+      timeouts,
+      maxRequestsPerConnection: options.maxRequestsPerConnection ?? 10_000,
+      maxPipelinedBytes: options.maxPipelinedBytes ?? 64 * 1024,
+      compression: options.compression === false ? null : new CompressionPolicy(options.compression ?? {}),
+      maxDecompressedBodyBytes: options.maxDecompressedBodyBytes === false ? null : (options.maxDecompressedBodyBytes ?? 8 * 1024 * 1024),
+      connect: connect
+        ? {
+            allow: typeof connect.allow === 'function' ? connect.allow : connect.allow.map((a) => a.toLowerCase()),
+            dial: connect.dial ?? netDialer,
+            ...(connect.dialTimeoutMs !== undefined ? { dialTimeoutMs: connect.dialTimeoutMs } : {}),
+          }
+        : null,
+      upgrades: new Map(Object.entries(options.upgrades ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+    };
+    const handler: Handler = options.handler;
+    this.context = {
+      clock: this.clock,
+      logger: this.logger,
+      handler,
+      connectionClosed: (conn) => this.forget(conn.id),
+    };
+  }
+
+  /** Live connections (the harness checks this is empty after every scenario). */
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Serve one connection over any Transport. */
+  accept(transport: Transport): void {
+    if (this.draining || this.connections.size >= this.maxConnections) {
+      this.logger.log('warn', 'server.connection-refused', { reason: this.draining ? 'draining' : 'max-connections', remote: transport.info.remoteAddress });
+      transport.reset();
+      return;
+    }
+    const conn = new Http1Connection(transport, this.context, this.config);
+    this.connections.set(conn.id, conn);
+  }
+
+  /** Listen on TCP (TLS when configured). Resolves with the bound address. */
+  listen(options: ListenOptions): Promise<{ host: string; port: number; url: string }> {
+    if (this.listener !== null) return Promise.reject(new Error('server is already listening'));
+    if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
+      return Promise.reject(new RangeError(`invalid port ${options.port}: expected an integer from 0 to 65535`));
+    }
+    const onSocket = (socket: net.Socket) => this.accept(new SocketTransport(socket));
+    let listener: net.Server | tls.Server;
+    if (this.options.tls) {
+      listener = tls.createServer({ ...createTlsServerOptions(this.options.tls), allowHalfOpen: true }, onSocket);
+      listener.on('tlsClientError', (err: NodeJS.ErrnoException, socket: tls.TLSSocket) => {
+        this.logger.log('info', 'tls.handshake-failed', { code: err.code, message: err.message, remote: socket.remoteAddress });
+      });
+    } else {
+      listener = net.createServer({ allowHalfOpen: true, noDelay: true }, onSocket);
+    }
+    this.listener = listener;
+    const host = options.host ?? '127.0.0.1';
+    return new Promise((resolve, reject) => {
+      listener.once('error', (err) => {
+        this.listener = null;
+        reject(err);
+      });
+      listener.listen(options.port, host, () => {
+        listener.removeAllListeners('error');
+        listener.on('error', (err) => this.logger.log('error', 'server.listener-error', { message: err.message }));
+        const address = listener.address() as net.AddressInfo;
+        const scheme = this.options.tls ? 'https' : 'http';
+        const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        this.logger.log('info', 'server.listening', { address: address.address, port: address.port, tls: Boolean(this.options.tls) });
+        resolve({ host: address.address, port: address.port, url: `${scheme}://${shownHost}:${address.port}` });
+      });
+    });
+  }
+
+  /**
+   * Graceful drain: stop accepting, let requests in flight finish (their responses say
+   * `connection: close`), close idle connections now, and reset whatever is left at the deadline.
+   */
+  async close(options: CloseOptions = {}): Promise<void> {
+    const deadlineMs = options.deadlineMs ?? 10_000;
+    this.draining = true;
+    const listener = this.listener;
+    this.listener = null;
+    const listenerClosed = listener ? new Promise<void>((resolve) => listener.close(() => resolve())) : Promise.resolve();
+    this.logger.log('info', 'server.drain', { connections: this.connections.size, deadlineMs });
+    for (const conn of [...this.connections.values()]) conn.drain();
+    if (this.connections.size > 0) {
+      const timer = this.clock.setTimer(deadlineMs, () => {
+        this.logger.log('warn', 'server.drain-deadline', { forced: this.connections.size });
+        for (const conn of [...this.connections.values()]) conn.destroy();
+      });
+      await new Promise<void>((resolve) => this.closedWaiters.push(resolve));
+      timer.cancel();
+    }
+    await listenerClosed;
+  }
+
+  private forget(id: number): void {
+    this.connections.delete(id);
+    if (this.connections.size === 0 && this.closedWaiters.length > 0) {
+      const waiters = this.closedWaiters;
+      this.closedWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+}
+
+export function createServer(options: ServerOptions): AeronetServer {
+  return new AeronetServer(options);
+}
+
+/** Reject nonsense at construction, with the option's name, instead of failing on the first request. */
+function validateOptions(o: ServerOptions): void {
+  if (o === null || typeof o !== 'object') throw new TypeError('createServer: options must be an object');
+  if (typeof o.handler !== 'function') throw new TypeError('createServer: options.handler must be a function (req, res) => ...');
+  const positiveInt = (value: unknown, name: string, allowZero = false) => {
+    if (value === undefined) return;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || (!allowZero && value === 0)) {
+      throw new RangeError(`createServer: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${String(value)}`);
+    }
+  };
+  for (const key of ['maxRequestLineBytes', 'maxHeaderBytes', 'maxHeaderCount', 'maxBodyBytes', 'maxChunkLineBytes'] as const) {
+    positiveInt(o.limits?.[key], `limits.${key}`);
+  }
+  for (const key of ['headersMs', 'bodyMs', 'keepAliveMs', 'sendStallMs'] as const) positiveInt(o.timeouts?.[key], `timeouts.${key}`, true);
+  positiveInt(o.maxRequestsPerConnection, 'maxRequestsPerConnection');
+  positiveInt(o.maxPipelinedBytes, 'maxPipelinedBytes');
+  positiveInt(o.maxConnections, 'maxConnections');
+  if (o.maxDecompressedBodyBytes !== false) positiveInt(o.maxDecompressedBodyBytes, 'maxDecompressedBodyBytes');
+  if (o.connect !== undefined) {
+    const allow = o.connect.allow;
+    if (typeof allow !== 'function' && !Array.isArray(allow)) throw new TypeError('createServer: connect.allow must be an array of "host:port" strings or a function');
+    if (Array.isArray(allow)) {
+      for (const a of allow) {
+        if (typeof a !== 'string' || !/^(\[[0-9a-fA-F:.]+\]|[^\s:/@[\]]+):[0-9]{1,5}$/.test(a)) {
+          throw new TypeError(`createServer: connect.allow entry ${JSON.stringify(a)} is not "host:port"`);
+        }
+      }
+    }
+    positiveInt(o.connect.dialTimeoutMs, 'connect.dialTimeoutMs');
+  }
+}
