@@ -6,6 +6,8 @@ import type { HeaderValue, Request, Response } from './types.js';
 import { assertFieldName, assertFieldValue, CONNECTION_SPECIFIC } from './field-validation.js';
 import { statusHasNoContent } from './status-text.js';
 
+const SETTLED: Promise<void> = Promise.resolve();
+
 const enum Phase {
   Fresh,
   Streaming,
@@ -95,24 +97,36 @@ export class ServerResponse implements Response {
     return this;
   }
 
-  async send(body?: string | Uint8Array | null): Promise<void> {
-    if (this.begun) throw new Error('response already started: send() must be the only call that answers');
-    this.begun = true;
-    let bytes: Uint8Array | null = null;
-    if (typeof body === 'string') {
-      bytes = Buffer.from(body, 'utf8');
-      if (this.getHeader('content-type') === undefined) this.fields.push(['content-type', 'text/plain; charset=utf-8']);
-    } else if (body != null) {
-      bytes = body;
-      if (this.getHeader('content-type') === undefined) this.fields.push(['content-type', 'application/octet-stream']);
+  send(body?: string | Uint8Array | null): Promise<void> {
+    // Not an async function: the common uncompressed case completes synchronously and returns a
+    // settled promise, with no extra microtask between the handler and the socket write.
+    try {
+      if (this.begun) throw new Error('response already started: send() must be the only call that answers');
+      this.begun = true;
+      let bytes: Uint8Array | null = null;
+      if (typeof body === 'string') {
+        bytes = Buffer.from(body, 'utf8');
+        if (this.getHeader('content-type') === undefined) this.fields.push(['content-type', 'text/plain; charset=utf-8']);
+      } else if (body != null) {
+        bytes = body;
+        if (this.getHeader('content-type') === undefined) this.fields.push(['content-type', 'application/octet-stream']);
+      }
+      if (statusHasNoContent(this.statusCode)) bytes = null;
+      this.removeLower('content-length'); // we frame it from the bytes we actually send
+      const coding = bytes !== null && this.compression !== null ? this.negotiateWhole(bytes.length) : null;
+      if (coding === null) {
+        this.phase = Phase.Finished;
+        this.sink.sendWhole(this.statusCode, this.fields, bytes);
+        return SETTLED;
+      }
+      return this.compression!.encode(coding, bytes!).then((encoded) => {
+        if (this.phase === Phase.Finished) return; // torn down while compressing
+        this.phase = Phase.Finished;
+        this.sink.sendWhole(this.statusCode, this.fields, encoded);
+      });
+    } catch (err) {
+      return Promise.reject(err);
     }
-    if (statusHasNoContent(this.statusCode)) bytes = null;
-    this.removeLower('content-length'); // we frame it from the bytes we actually send
-    // Decide synchronously: only a body that will really be compressed pays for an await.
-    const coding = bytes !== null && this.compression !== null ? this.negotiateWhole(bytes.length) : null;
-    if (coding !== null) bytes = await this.compression!.encode(coding, bytes!);
-    this.phase = Phase.Finished;
-    this.sink.sendWhole(this.statusCode, this.fields, bytes);
   }
 
   json(value: unknown): Promise<void> {

@@ -20,7 +20,12 @@ const enum Phase {
   Body,
   /** Waiting on the application: no read timeout applies. */
   Handling,
+  /** Closing: queued bytes are flushing; a peer that never reads them is reset. */
+  Closing,
 }
+
+/** How long a closing connection may take to flush when no send-stall timeout is configured. */
+const DEFAULT_CLOSE_LINGER_MS = 30_000;
 
 type PauseReason = 'body' | 'pipeline' | 'takeover';
 
@@ -126,8 +131,8 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
   onClose(): void {
     if (this.closed) return;
     this.closed = true;
-    this.deadline.clear();
-    this.sendStall.clear();
+    this.deadline.dispose();
+    this.sendStall.dispose();
     if (this.current !== null && !this.current.done) {
       this.current.cancel(new HttpError(499, 'connection closed before the exchange completed'));
       this.current.response.fail(new Error('connection closed'));
@@ -407,6 +412,7 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
       case Phase.Head: this.deadline.set(t.headersMs); break;
       case Phase.Body: this.deadline.set(t.bodyMs); break;
       case Phase.Handling: this.deadline.clear(); break;
+      case Phase.Closing: this.deadline.set(t.sendStallMs || DEFAULT_CLOSE_LINGER_MS); break;
     }
   }
 
@@ -439,6 +445,10 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
       }
       case Phase.Handling:
         return;
+      case Phase.Closing:
+        this.context.logger.log('info', 'http1.close-linger-timeout', { connection: this.id, queued: this.transport.writableLength });
+        this.transport.reset();
+        return;
     }
   }
 
@@ -453,7 +463,7 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
   private closeTransport(): void {
     if (this.closing) return;
     this.closing = true;
-    this.deadline.clear();
+    this.enterPhase(Phase.Closing);
     this.transport.close();
   }
 
@@ -490,8 +500,8 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
   /** The registry forgets a connection whose transport now belongs to someone else. */
   private detach(): void {
     this.detached = true;
-    this.deadline.clear();
-    this.sendStall.clear();
+    this.deadline.dispose();
+    this.sendStall.dispose();
     this.setReadPaused('takeover', false);
     this.context.connectionClosed(this);
   }

@@ -19,7 +19,7 @@ export class Deadline {
   /** Expire `delayMs` from now; a non-finite or non-positive delay disarms it. */
   set(delayMs: number): void {
     if (!(delayMs > 0) || !Number.isFinite(delayMs)) {
-      this.clear();
+      this.at = Infinity;
       return;
     }
     this.at = this.clock.now() + delayMs;
@@ -27,7 +27,16 @@ export class Deadline {
     if (this.timer === null || this.timerAt > this.at) this.arm(delayMs);
   }
 
+  /**
+   * Disarm. The armed timer is left to fire (it will find nothing to do) because requests
+   * disarm and re-arm constantly; cancelling and re-creating a timer each time costs more.
+   */
   clear(): void {
+    this.at = Infinity;
+  }
+
+  /** Disarm and cancel the underlying timer: the owner is going away and must leave no timer behind. */
+  dispose(): void {
     this.at = Infinity;
     if (this.timer !== null) {
       this.timer.cancel();
