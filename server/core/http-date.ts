@@ -10,8 +10,7 @@ export class HttpDate {
 
   constructor(private readonly clock: Clock) {}
 
-  get(): string {
-    const now = this.clock.now();
+  get(now: number = this.clock.now()): string {
     const second = Math.floor(now / 1000);
     if (second !== this.second) {
       this.second = second;

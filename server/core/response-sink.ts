@@ -9,8 +9,8 @@ export type FieldList = Array<[string, string]>;
 export interface ResponseSink {
   /** True when the content must not be sent (a HEAD request); fields are still computed as for GET. */
   readonly suppressBody: boolean;
-  /** A complete response in one go: the common, fastest path. */
-  sendWhole(status: number, fields: FieldList, body: Uint8Array | null): void;
+  /** A complete response in one go: the common, fastest path. A string body is UTF-8 text. */
+  sendWhole(status: number, fields: FieldList, body: Uint8Array | string | null): void;
   /** Start a streamed response; `contentLength` is -1 when unknown. */
   startStream(status: number, fields: FieldList, contentLength: number): void;
   /** Send part of a streamed body. False means the peer is not keeping up: await waitForDrain(). */

@@ -103,23 +103,31 @@ export class ServerResponse implements Response {
     try {
       if (this.begun) throw new Error('response already started: send() must be the only call that answers');
       this.begun = true;
-      let bytes: Uint8Array | null = null;
+      let content: Uint8Array | string | null = null;
+      let length = 0;
       if (typeof body === 'string') {
-        bytes = Buffer.from(body, 'utf8');
+        content = body;
+        length = body.length < 64 ? Buffer.byteLength(body, 'utf8') : -1; // exact below 64 chars is cheap
         if (this.getHeader('content-type') === undefined) this.fields.push(['content-type', 'text/plain; charset=utf-8']);
       } else if (body != null) {
-        bytes = body;
+        content = body;
+        length = body.length;
         if (this.getHeader('content-type') === undefined) this.fields.push(['content-type', 'application/octet-stream']);
       }
-      if (statusHasNoContent(this.statusCode)) bytes = null;
-      this.removeLower('content-length'); // we frame it from the bytes we actually send
-      const coding = bytes !== null && this.compression !== null ? this.negotiateWhole(bytes.length) : null;
+      if (statusHasNoContent(this.statusCode)) content = null;
+      if (this.fields.length > 0) this.removeLower('content-length'); // we frame it from the bytes we actually send
+      let coding: Coding | null = null;
+      if (content !== null && this.compression !== null) {
+        if (length < 0) length = Buffer.byteLength(content as string, 'utf8');
+        coding = this.negotiateWhole(length);
+      }
       if (coding === null) {
         this.phase = Phase.Finished;
-        this.sink.sendWhole(this.statusCode, this.fields, bytes);
+        this.sink.sendWhole(this.statusCode, this.fields, content);
         return SETTLED;
       }
-      return this.compression!.encode(coding, bytes!).then((encoded) => {
+      const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content!;
+      return this.compression!.encode(coding, bytes).then((encoded) => {
         if (this.phase === Phase.Finished) return; // torn down while compressing
         this.phase = Phase.Finished;
         this.sink.sendWhole(this.statusCode, this.fields, encoded);
@@ -188,7 +196,7 @@ export class ServerResponse implements Response {
     this.begun = true;
     this.phase = Phase.Finished;
     this.statusCode = status;
-    this.sink.sendWhole(status, [['content-type', 'text/plain; charset=utf-8'], ...fields], Buffer.from(body, 'utf8'));
+    this.sink.sendWhole(status, [['content-type', 'text/plain; charset=utf-8'], ...fields], body);
   }
 
   /** The exchange is being torn down (handler error mid-stream, peer gone). */
@@ -234,6 +242,7 @@ export class ServerResponse implements Response {
   /** The coding for a whole body of `length` bytes (adding Vary when it is negotiable), or null. */
   private negotiateWhole(length: number): Coding | null {
     const policy = this.compression!;
+    if (length < policy.threshold) return null; // the cheap test first: most small bodies stop here
     if (!policy.eligible(this.statusCode, this.getHeader('content-type'), this.getHeader('content-encoding'), length)) return null;
     this.appendVary();
     const coding = policy.choose(this.request.header('accept-encoding'));

@@ -59,6 +59,8 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
   private detached = false;
   private drainWaiters: Array<() => void> = [];
   private blocked = false;
+  /** Clock reading for the synchronous onData turn in progress; -1 outside one. */
+  private turnNow = -1;
 
   constructor(
     readonly transport: Transport,
@@ -106,7 +108,18 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
       this.hold(chunk);
       return;
     }
-    this.feed(chunk);
+    // One clock read serves every deadline and Date field set while handling this chunk.
+    this.turnNow = this.context.clock.now();
+    try {
+      this.feed(chunk);
+    } finally {
+      this.turnNow = -1;
+    }
+  }
+
+  /** The time read at the start of the current onData turn, or a fresh reading outside one. */
+  now(): number {
+    return this.turnNow >= 0 ? this.turnNow : this.context.clock.now();
   }
 
   onEnd(): void {
@@ -243,7 +256,7 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
   }
 
   onBody(chunk: Buffer): void {
-    if (this.phase === Phase.Body) this.deadline.set(this.config.timeouts.bodyMs);
+    if (this.phase === Phase.Body) this.deadline.set(this.config.timeouts.bodyMs, this.now());
     if (this.pendingUpgrade !== null) this.upgradeBody.push(Buffer.from(chunk));
     else this.current?.body.push(chunk);
   }
@@ -399,7 +412,7 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
 
   /** A response that belongs to no exchange (parse error before a head, header timeout). */
   private writeStandalone(status: number, body: string): void {
-    const head = serializeHead(status, [['content-type', 'text/plain; charset=utf-8']], { kind: 'length', length: Buffer.byteLength(body) }, 'close', this.date.get());
+    const head = serializeHead(status, [['content-type', 'text/plain; charset=utf-8']], { kind: 'length', length: Buffer.byteLength(body) }, 'close', this.date.get(this.now()));
     this.transport.write(Buffer.from(head + body, 'latin1'));
     this.closeTransport();
   }
@@ -408,9 +421,9 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
     this.phase = phase;
     const t = this.config.timeouts;
     switch (phase) {
-      case Phase.Idle: this.deadline.set(t.keepAliveMs); break;
-      case Phase.Head: this.deadline.set(t.headersMs); break;
-      case Phase.Body: this.deadline.set(t.bodyMs); break;
+      case Phase.Idle: this.deadline.set(t.keepAliveMs, this.now()); break;
+      case Phase.Head: this.deadline.set(t.headersMs, this.now()); break;
+      case Phase.Body: this.deadline.set(t.bodyMs, this.now()); break;
       case Phase.Handling: this.deadline.clear(); break;
       case Phase.Closing: this.deadline.set(t.sendStallMs || DEFAULT_CLOSE_LINGER_MS); break;
     }

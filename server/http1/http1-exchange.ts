@@ -97,21 +97,34 @@ export class Http1Exchange implements ResponseSink, BodySource {
 
   // ResponseSink
 
-  sendWhole(status: number, fields: FieldList, body: Uint8Array | null): void {
-    const length = body === null ? 0 : body.length;
-    const framing: ResponseFraming = statusHasNoContent(status) ? { kind: 'none' } : { kind: 'length', length };
-    const head = this.headString(status, fields, framing);
+  sendWhole(status: number, fields: FieldList, body: Uint8Array | string | null): void {
     const transport = this.connection.transport;
-    if (body === null || length === 0 || this.suppressBody || framing.kind === 'none') {
-      transport.write(Buffer.from(head, 'latin1'));
+    const noContent = statusHasNoContent(status);
+    if (typeof body === 'string') {
+      const length = Buffer.byteLength(body, 'utf8');
+      const head = this.headString(status, fields, noContent ? { kind: 'none' } : { kind: 'length', length });
+      if (noContent || this.suppressBody || length === 0) transport.writeLatin1(head);
+      // ASCII text is its own latin1 encoding: head and body go down as one string, one write.
+      else if (length === body.length && length <= COALESCE_LIMIT) transport.writeLatin1(head + body);
+      else {
+        transport.writeLatin1(head);
+        transport.write(Buffer.from(body, 'utf8'));
+      }
+      this.finishResponse();
+      return;
+    }
+    const length = body === null ? 0 : body.length;
+    const head = this.headString(status, fields, noContent ? { kind: 'none' } : { kind: 'length', length });
+    if (body === null || length === 0 || this.suppressBody || noContent) {
+      transport.writeLatin1(head);
     } else if (length <= COALESCE_LIMIT) {
-      // One write, one syscall for the whole response: the hot path for small bodies.
+      // One write, one syscall for the whole response.
       const out = Buffer.allocUnsafe(head.length + length);
       out.write(head, 0, 'latin1');
       out.set(body, head.length);
       transport.write(out);
     } else {
-      transport.write(Buffer.from(head, 'latin1'));
+      transport.writeLatin1(head);
       transport.write(body);
     }
     this.finishResponse();
@@ -128,7 +141,7 @@ export class Http1Exchange implements ResponseSink, BodySource {
       this.closeAfter = true;
     }
     this.framing = framing;
-    this.connection.transport.write(Buffer.from(this.headString(status, fields, framing), 'latin1'));
+    this.connection.transport.writeLatin1(this.headString(status, fields, framing));
   }
 
   writeBody(chunk: Uint8Array): boolean {
@@ -145,7 +158,7 @@ export class Http1Exchange implements ResponseSink, BodySource {
       out[out.length - 1] = 0x0a;
       ok = transport.write(out);
     } else {
-      transport.write(Buffer.from(chunkHeader(chunk.length), 'latin1'));
+      transport.writeLatin1(chunkHeader(chunk.length));
       transport.write(chunk);
       ok = transport.write(CRLF);
     }
@@ -155,7 +168,7 @@ export class Http1Exchange implements ResponseSink, BodySource {
 
   endStream(trailers: FieldList | null): void {
     // Trailers only exist in the chunked coding (RFC 9112 §7.1.2); otherwise they are dropped.
-    if (this.framing.kind === 'chunked' && !this.suppressBody) this.connection.transport.write(Buffer.from(lastChunk(trailers), 'latin1'));
+    if (this.framing.kind === 'chunked' && !this.suppressBody) this.connection.transport.writeLatin1(lastChunk(trailers));
     if (this.framing.kind === 'close') this.closeAfter = true;
     this.finishResponse();
   }
@@ -170,7 +183,7 @@ export class Http1Exchange implements ResponseSink, BodySource {
 
   private headString(status: number, fields: FieldList, framing: ResponseFraming): string {
     const connection = this.connection.connectionField(this);
-    return serializeHead(status, fields, framing, connection, this.connection.date.get());
+    return serializeHead(status, fields, framing, connection, this.connection.date.get(this.connection.now()));
   }
 
   private finishResponse(): void {

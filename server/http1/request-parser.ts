@@ -3,6 +3,7 @@ import type { Http1Limits } from './limits.js';
 import type { BodyFraming, RequestHead, TargetForm } from './request-head.js';
 import { determineFraming, splitList } from './message-framing.js';
 import { parseChunkSize } from './chunk-line.js';
+import { fieldName, methodName } from './field-names.js';
 import { COLON, CR, FIELD_VALUE, HOST, HTAB, LF, SP, TARGET, TCHAR } from './octets.js';
 
 export interface RequestParserEvents {
@@ -132,24 +133,28 @@ export class RequestParser {
               i = data.length;
               break;
             }
-            let line: Buffer;
+            // The line is the range [ls, le) of `buf`: no view objects on the hot path.
+            let buf = data;
+            let ls = i;
+            let le = lf;
             if (this.pendingLength === 0) {
               this.lineStart = base + i;
-              line = data.subarray(i, lf);
             } else {
               this.pending.push(data.subarray(i, lf));
-              line = Buffer.concat(this.pending, this.pendingLength + (lf - i));
+              buf = Buffer.concat(this.pending, this.pendingLength + (lf - i));
+              ls = 0;
+              le = buf.length;
               this.pending = [];
               this.pendingLength = 0;
             }
-            this.checkLineLimit(line.length + 1, base + lf);
+            this.checkLineLimit(le - ls + 1, base + lf);
             i = lf + 1;
             // §2.2: lines end in CRLF. A bare LF is rejected (strict); a bare CR inside a line is
             // caught by the octet tables below.
-            if (line.length === 0 || line[line.length - 1] !== CR) {
+            if (le === ls || buf[le - 1] !== CR) {
               throw new HttpParseError(400, 'bare-lf', 'line terminated by LF without CR (RFC 9112 §2.2)', base + lf);
             }
-            const done = this.onLine(line.subarray(0, line.length - 1));
+            const done = this.onLine(buf, ls, le - 1);
             this.lineStart = base + i;
             if (done) return this.finishMessage(base, i);
           }
@@ -220,23 +225,23 @@ export class RequestParser {
   }
 
   /** Handle one complete line (CRLF removed). Returns true when the message is complete. */
-  private onLine(line: Buffer): boolean {
+  private onLine(buf: Buffer, start: number, end: number): boolean {
     switch (this.state) {
       case State.RequestLine:
         // §2.2: a server SHOULD ignore at least one empty line received before the request line.
-        if (line.length === 0) return false;
-        this.startMessage(line);
+        if (start === end) return false;
+        this.startMessage(buf, start, end);
         return false;
       case State.HeaderLine:
-        this.headBytes += line.length + 2;
-        if (line.length === 0) return this.endHead();
+        this.headBytes += end - start + 2;
+        if (start === end) return this.endHead();
         if (this.headers.length >= this.limits.maxHeaderCount) {
           throw new HttpParseError(431, 'too-many-header-fields', `more than ${this.limits.maxHeaderCount} header fields`, this.lineStart);
         }
-        this.headers.push(parseFieldLine(line, this.lineStart));
+        this.headers.push(parseFieldLine(buf, start, end, this.lineStart));
         return false;
       case State.ChunkSize: {
-        const size = parseChunkSize(line, this.lineStart);
+        const size = parseChunkSize(buf.subarray(start, end), this.lineStart);
         if (size === 0) {
           this.state = State.TrailerLine;
           return false;
@@ -250,12 +255,12 @@ export class RequestParser {
         return false;
       }
       case State.TrailerLine: {
-        this.trailerBytes += line.length + 2;
-        if (line.length === 0) return true;
+        this.trailerBytes += end - start + 2;
+        if (start === end) return true;
         if (this.trailers.length >= this.limits.maxHeaderCount) {
           throw new HttpParseError(431, 'too-many-trailer-fields', `more than ${this.limits.maxHeaderCount} trailer fields`, this.lineStart);
         }
-        const field = parseFieldLine(line, this.lineStart);
+        const field = parseFieldLine(buf, start, end, this.lineStart);
         if (!FORBIDDEN_TRAILERS.has(field[0])) this.trailers.push(field);
         return false;
       }
@@ -264,38 +269,39 @@ export class RequestParser {
     }
   }
 
-  /** Parse the request-line (RFC 9112 §3): method SP request-target SP HTTP-version. */
-  private startMessage(line: Buffer): void {
+  /** Parse the request-line (RFC 9112 §3): method SP request-target SP HTTP-version, in buf[start, end). */
+  private startMessage(buf: Buffer, start: number, end: number): void {
     this.messageStart = this.lineStart;
-    this.headBytes = line.length + 2;
+    this.headBytes = end - start + 2;
     this.headers = [];
-    this.trailers = [];
+    if (this.trailers.length > 0) this.trailers = [];
     this.trailerBytes = 0;
     this.bodyTotal = 0;
-    const at = this.lineStart;
-    if (line.length > this.limits.maxRequestLineBytes) {
-      throw new HttpParseError(414, 'request-line-too-long', `request line longer than ${this.limits.maxRequestLineBytes} bytes`, at + this.limits.maxRequestLineBytes);
+    // Offsets reported below are of buf[k], i.e. at + k.
+    const at = this.lineStart - start;
+    if (end - start > this.limits.maxRequestLineBytes) {
+      throw new HttpParseError(414, 'request-line-too-long', `request line longer than ${this.limits.maxRequestLineBytes} bytes`, this.lineStart + this.limits.maxRequestLineBytes);
     }
 
-    let m = 0;
-    while (m < line.length && TCHAR[line[m]!] === 1) m++;
-    if (m === 0 || line[m] !== SP) {
-      throw octetError(line, m, at, 'invalid-method', 'method must be a token followed by one space (RFC 9112 §3)');
+    let m = start;
+    while (m < end && TCHAR[buf[m]!] === 1) m++;
+    if (m === start || buf[m] !== SP) {
+      throw octetError(buf, m, at, 'invalid-method', 'method must be a token followed by one space (RFC 9112 §3)');
     }
     const t0 = m + 1;
     let t = t0;
-    while (t < line.length && line[t] !== SP) {
-      if (TARGET[line[t]!] !== 1) throw octetError(line, t, at, 'invalid-target', 'invalid octet in request-target (RFC 9112 §3.2)');
+    while (t < end && buf[t] !== SP) {
+      if (TARGET[buf[t]!] !== 1) throw octetError(buf, t, at, 'invalid-target', 'invalid octet in request-target (RFC 9112 §3.2)');
       t++;
     }
     if (t === t0) throw new HttpParseError(400, 'invalid-target', 'empty request-target (RFC 9112 §3.2)', at + t);
-    if (t === line.length) throw new HttpParseError(400, 'missing-version', 'request line has no HTTP-version (RFC 9112 §3)', at + t);
-    this.versionMinor = parseVersion(line, t + 1, at);
-    this.method = line.toString('latin1', 0, m);
-    this.target = line.toString('latin1', t0, t);
+    if (t === end) throw new HttpParseError(400, 'missing-version', 'request line has no HTTP-version (RFC 9112 §3)', at + t);
+    this.versionMinor = parseVersion(buf, t + 1, end, at);
+    this.method = methodName(buf, start, m);
+    this.target = buf.toString('latin1', t0, t);
     // §3: methods are case-sensitive; an unknown one is Not Implemented (RFC 9110 §9.1).
     if (!this.limits.methods.has(this.method)) {
-      throw new HttpParseError(501, 'method-not-implemented', `method "${this.method}" is not implemented (RFC 9110 §9.1)`, at);
+      throw new HttpParseError(501, 'method-not-implemented', `method "${this.method}" is not implemented (RFC 9110 §9.1)`, this.lineStart);
     }
     this.classifyTarget(at + t0);
     this.state = State.HeaderLine;
@@ -417,45 +423,46 @@ export class RequestParser {
   }
 }
 
-/** field-line = field-name ":" OWS field-value OWS (RFC 9112 §5). */
-function parseFieldLine(line: Buffer, at: number): [string, string] {
-  const first = line[0]!;
+/** field-line = field-name ":" OWS field-value OWS (RFC 9112 §5), in buf[start, end); `lineAt` is its offset. */
+function parseFieldLine(buf: Buffer, start: number, end: number, lineAt: number): [string, string] {
+  const at = lineAt - start;
+  const first = buf[start]!;
   // §5.2: obs-fold (a line starting with whitespace) is rejected.
   if (first === SP || first === HTAB) {
-    throw new HttpParseError(400, 'obs-fold', 'obsolete line folding is not accepted (RFC 9112 §5.2)', at);
+    throw new HttpParseError(400, 'obs-fold', 'obsolete line folding is not accepted (RFC 9112 §5.2)', lineAt);
   }
-  let c = 0;
-  while (c < line.length && TCHAR[line[c]!] === 1) c++;
-  if (c === line.length) throw new HttpParseError(400, 'missing-colon', 'field line has no colon (RFC 9112 §5)', at + c);
-  if (line[c] !== COLON) {
+  let c = start;
+  while (c < end && TCHAR[buf[c]!] === 1) c++;
+  if (c === end) throw new HttpParseError(400, 'missing-colon', 'field line has no colon (RFC 9112 §5)', at + c);
+  if (buf[c] !== COLON) {
     // §5.1: no whitespace is allowed between the field name and the colon.
-    if (line[c] === SP || line[c] === HTAB) throw new HttpParseError(400, 'whitespace-before-colon', 'whitespace between field name and colon (RFC 9112 §5.1)', at + c);
-    throw octetError(line, c, at, 'invalid-field-name', 'invalid octet in field name (RFC 9110 §5.1)');
+    if (buf[c] === SP || buf[c] === HTAB) throw new HttpParseError(400, 'whitespace-before-colon', 'whitespace between field name and colon (RFC 9112 §5.1)', at + c);
+    throw octetError(buf, c, at, 'invalid-field-name', 'invalid octet in field name (RFC 9110 §5.1)');
   }
-  if (c === 0) throw new HttpParseError(400, 'empty-field-name', 'empty field name (RFC 9110 §5.1)', at);
+  if (c === start) throw new HttpParseError(400, 'empty-field-name', 'empty field name (RFC 9110 §5.1)', lineAt);
   let vs = c + 1;
-  while (vs < line.length && (line[vs] === SP || line[vs] === HTAB)) vs++;
-  let ve = line.length;
-  while (ve > vs && (line[ve - 1] === SP || line[ve - 1] === HTAB)) ve--;
+  while (vs < end && (buf[vs] === SP || buf[vs] === HTAB)) vs++;
+  let ve = end;
+  while (ve > vs && (buf[ve - 1] === SP || buf[ve - 1] === HTAB)) ve--;
   for (let k = vs; k < ve; k++) {
-    if (FIELD_VALUE[line[k]!] !== 1) throw octetError(line, k, at, 'invalid-field-value', 'invalid octet in field value (RFC 9110 §5.5)');
+    if (FIELD_VALUE[buf[k]!] !== 1) throw octetError(buf, k, at, 'invalid-field-value', 'invalid octet in field value (RFC 9110 §5.5)');
   }
-  return [line.toString('latin1', 0, c).toLowerCase(), line.toString('latin1', vs, ve)];
+  return [fieldName(buf, start, c), buf.toString('latin1', vs, ve)];
 }
 
-/** HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3); major versions other than 1 get 505. */
-function parseVersion(line: Buffer, v: number, at: number): number {
-  const isDigit = (k: number) => line[k]! >= 0x30 && line[k]! <= 0x39;
-  const prefix = line.toString('latin1', v, v + 5);
-  if (prefix === 'HTTP/' && isDigit(v + 5)) {
-    const major = line[v + 5]! - 0x30;
-    const wellFormed = line.length === v + 8 && line[v + 6] === 0x2e && isDigit(v + 7);
-    if (major !== 1 && (wellFormed || line.length === v + 6)) {
+/** HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3) in buf[v, end); major versions other than 1 get 505. */
+function parseVersion(buf: Buffer, v: number, end: number, at: number): number {
+  const isDigit = (k: number) => k < end && buf[k]! >= 0x30 && buf[k]! <= 0x39;
+  const prefix = buf[v] === 0x48 && buf[v + 1] === 0x54 && buf[v + 2] === 0x54 && buf[v + 3] === 0x50 && buf[v + 4] === 0x2f; // "HTTP/"
+  if (prefix && isDigit(v + 5)) {
+    const major = buf[v + 5]! - 0x30;
+    const wellFormed = end === v + 8 && buf[v + 6] === 0x2e && isDigit(v + 7);
+    if (major !== 1 && (wellFormed || end === v + 6)) {
       throw new HttpParseError(505, 'version-not-supported', `HTTP major version ${major} is not supported on an HTTP/1 connection (RFC 9110 §15.6.6)`, at + v);
     }
-    if (wellFormed) return line[v + 7]! - 0x30 >= 1 ? 1 : 0;
+    if (wellFormed) return buf[v + 7]! - 0x30 >= 1 ? 1 : 0;
   }
-  throw octetError(line, v, at, 'invalid-version', 'malformed HTTP-version (RFC 9112 §2.3)');
+  throw octetError(buf, v, at, 'invalid-version', 'malformed HTTP-version (RFC 9112 §2.3)');
 }
 
 /** A 400 naming the offending octet, calling out bare CR and NUL, which matter for smuggling. */

@@ -16,15 +16,18 @@ export class Deadline {
     private readonly onExpire: () => void,
   ) {}
 
-  /** Expire `delayMs` from now; a non-finite or non-positive delay disarms it. */
-  set(delayMs: number): void {
+  /**
+   * Expire `delayMs` from now; a non-finite or non-positive delay disarms it. `now` lets a caller
+   * that has just read the clock pass it on instead of reading it again.
+   */
+  set(delayMs: number, now: number = this.clock.now()): void {
     if (!(delayMs > 0) || !Number.isFinite(delayMs)) {
       this.at = Infinity;
       return;
     }
-    this.at = this.clock.now() + delayMs;
+    this.at = now + delayMs;
     // An armed timer that fires no later than the new deadline can be reused; otherwise arm one.
-    if (this.timer === null || this.timerAt > this.at) this.arm(delayMs);
+    if (this.timer === null || this.timerAt > this.at) this.arm(delayMs, now);
   }
 
   /**
@@ -49,9 +52,9 @@ export class Deadline {
     return this.at !== Infinity;
   }
 
-  private arm(delayMs: number): void {
+  private arm(delayMs: number, now: number): void {
     if (this.timer !== null) this.timer.cancel();
-    this.timerAt = this.clock.now() + delayMs;
+    this.timerAt = now + delayMs;
     this.timer = this.clock.setTimer(delayMs, () => this.fire());
   }
 
@@ -59,9 +62,10 @@ export class Deadline {
     this.timer = null;
     this.timerAt = Infinity;
     if (this.at === Infinity) return;
-    const remaining = this.at - this.clock.now();
+    const now = this.clock.now();
+    const remaining = this.at - now;
     if (remaining > 0) {
-      this.arm(remaining);
+      this.arm(remaining, now);
       return;
     }
     this.at = Infinity;

@@ -50,6 +50,11 @@ export class SocketTransport implements Transport {
     return this.socket.write(chunk);
   }
 
+  writeLatin1(text: string): boolean {
+    if (this.socket.destroyed || !this.socket.writable) return false;
+    return this.socket.write(text, 'latin1');
+  }
+
   get writableLength(): number {
     return this.socket.writableLength;
   }

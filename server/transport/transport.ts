@@ -32,6 +32,12 @@ export interface Transport {
   reattach(events: TransportEvents): void;
   /** Queue bytes. Returns false once the queue is above its high-water mark: wait for onDrain. */
   write(chunk: Uint8Array): boolean;
+  /**
+   * Queue a string whose characters are all below 256, one byte each. Same contract as write();
+   * it exists because a response head (and an ASCII body) is built as a string, and handing that
+   * straight to the socket skips allocating and filling a Buffer on every response.
+   */
+  writeLatin1(text: string): boolean;
   /** Bytes queued but not yet handed to the layer below. */
   readonly writableLength: number;
   /** Stop or resume reading from the peer (read-side backpressure: TCP's window closes). */
