@@ -47,6 +47,8 @@ export class AeronetServer {
   private readonly connections = new Map<number, ServedConnection>();
   private readonly maxConnections: number;
   private listener: net.Server | tls.Server | null = null;
+  /** Built once, at construction, so a bad certificate or SNI table fails createServer(). */
+  private readonly tlsOptions: tls.TlsOptions | null;
   private draining = false;
   private closedWaiters: Array<() => void> = [];
 
@@ -61,6 +63,7 @@ export class AeronetServer {
       methods: options.limits?.methods ? new Set(options.limits.methods) : DEFAULT_HTTP1_LIMITS.methods,
     };
     const timeouts: Http1Timeouts = { ...DEFAULT_HTTP1_TIMEOUTS, ...options.timeouts };
+    this.tlsOptions = options.tls ? createTlsServerOptions(options.tls) : null;
     const connect = options.connect;
     this.config = {
       limits,
@@ -111,8 +114,15 @@ export class AeronetServer {
     }
     const onSocket = (socket: net.Socket) => this.accept(new SocketTransport(socket));
     let listener: net.Server | tls.Server;
-    if (this.options.tls) {
-      listener = tls.createServer({ ...createTlsServerOptions(this.options.tls), allowHalfOpen: true }, onSocket);
+    if (this.tlsOptions !== null) {
+      // Not half-open during the handshake: a client whose FIN arrives before the handshake ends
+      // must be closed at once, not kept until the handshake timeout. Once the session is up the
+      // connection becomes half-open like a plain one (a client may half-close after a request).
+      const handshakeTimeout = this.config.timeouts.headersMs > 0 ? this.config.timeouts.headersMs : 120_000;
+      listener = tls.createServer({ ...this.tlsOptions, allowHalfOpen: false, handshakeTimeout }, (socket) => {
+        socket.allowHalfOpen = true;
+        onSocket(socket);
+      });
       listener.on('tlsClientError', (err: NodeJS.ErrnoException, socket: tls.TLSSocket) => {
         this.logger.log('info', 'tls.handshake-failed', { code: err.code, message: err.message, remote: socket.remoteAddress });
       });

@@ -1,5 +1,6 @@
 import type { Transport, TransportError, TransportEvents } from '../transport/transport.js';
 import { Deadline } from '../transport/deadline.js';
+import { ObservedTransport } from '../transport/observed-transport.js';
 import { HttpDate } from '../core/http-date.js';
 import { HttpError } from '../core/types.js';
 import { Tunnel } from '../core/tunnel.js';
@@ -59,6 +60,8 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
   private detached = false;
   private drainWaiters: Array<() => void> = [];
   private blocked = false;
+  /** A finished exchange waits for the peer to read its response before the next request. */
+  private resumeAfterDrain = false;
   /** Clock reading for the synchronous onData turn in progress; -1 outside one. */
   private turnNow = -1;
 
@@ -88,6 +91,8 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
 
   /** Finish the request in flight, if any, then close; close now if idle. */
   drain(): void {
+    // A tunnel or an upgraded protocol cannot be drained from here: it ends by itself, or the
+    // drain deadline resets it through destroy().
     if (this.closed || this.detached) return;
     this.draining = true;
     if (this.current === null) this.closeTransport();
@@ -125,8 +130,10 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
   onEnd(): void {
     this.peerEnded = true;
     if (this.detached) return;
-    if (this.current === null && this.heldBytes === 0) this.finishInput();
-    else if (this.current !== null) this.current.closeAfter = true;
+    // With requests in flight or held, answer them all first: afterIdle() closes once nothing
+    // complete is left (a client may pipeline requests and half-close, RFC 9112 §9.6).
+    // A message cut off by the FIN is truncated now (400); complete ones still get answers.
+    if ((this.current === null && this.heldBytes === 0) || (this.current !== null && !this.current.messageComplete)) this.finishInput();
   }
 
   onDrain(): void {
@@ -135,6 +142,11 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
     for (const w of waiters) w();
+    if (this.resumeAfterDrain && this.current !== null && this.current.done && !this.closing && !this.closed) {
+      this.resumeAfterDrain = false;
+      this.completeExchange();
+      this.feedHeld();
+    }
   }
 
   onError(error: TransportError): void {
@@ -151,7 +163,7 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
       this.current.response.fail(new Error('connection closed'));
     }
     this.onDrain(); // release writers waiting on a transport that is gone
-    if (!this.detached) this.context.connectionClosed(this);
+    this.context.connectionClosed(this);
   }
 
   // ---- Parsing ----
@@ -178,9 +190,12 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
           this.takeOver(ex, data.subarray(i));
           return;
         }
-        if (ex.done) this.completeExchange();
-        else if (i < data.length) {
-          this.hold(data.subarray(i));
+        if (ex.done && !this.blocked) this.completeExchange();
+        else {
+          // Either the response is pending, or it is written but the peer is not reading it:
+          // keep the rest for later, in order.
+          if (ex.done) this.resumeAfterDrain = true;
+          if (i < data.length) this.hold(data.subarray(i));
           return;
         }
       }
@@ -241,7 +256,7 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
 
   onHead(head: RequestHead): void {
     this.requests++;
-    const closeAfter = !head.keepAlive || this.draining || this.peerEnded || this.requests >= this.config.maxRequestsPerConnection;
+    const closeAfter = !head.keepAlive || this.draining || this.requests >= this.config.maxRequestsPerConnection;
     const ex = new Http1Exchange(this, head, closeAfter);
     this.current = ex;
     this.enterPhase(head.framing.kind === 'none' ? Phase.Handling : Phase.Body);
@@ -256,7 +271,7 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
   }
 
   onBody(chunk: Buffer): void {
-    if (this.phase === Phase.Body) this.deadline.set(this.config.timeouts.bodyMs, this.now());
+    if (this.phase === Phase.Body && this.pausedFor.size === 0) this.deadline.set(this.config.timeouts.bodyMs, this.now());
     if (this.pendingUpgrade !== null) this.upgradeBody.push(Buffer.from(chunk));
     else this.current?.body.push(chunk);
   }
@@ -328,7 +343,11 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
 
   /** The `connection` field for a response: close when we will, keep-alive for an HTTP/1.0 peer that asked. */
   connectionField(ex: Http1Exchange): 'close' | 'keep-alive' | null {
-    if (ex.closeAfter || this.draining) {
+    // A client still waiting for 100 Continue may never send the body we did not ask for, so the
+    // connection cannot be reused: say so in the head (RFC 9110 §10.1.1).
+    // And a peer that has half-closed with nothing of it left unparsed gets no further response.
+    const lastFromPeer = this.peerEnded && this.heldBytes === 0 && !this.feeding;
+    if (ex.closeAfter || this.draining || lastFromPeer || (!ex.messageComplete && ex.awaitingContinue)) {
       ex.closeAfter = true;
       return 'close';
     }
@@ -349,6 +368,12 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
       return;
     }
     if (ex.messageComplete && !this.feeding) {
+      if (this.blocked) {
+        // The peer has not taken this response yet: take no further request until it has, so a
+        // client that pipelines and never reads cannot make responses pile up in memory.
+        this.resumeAfterDrain = true;
+        return;
+      }
       this.completeExchange();
       this.feedHeld();
     }
@@ -372,9 +397,15 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
     const was = this.pausedFor.size > 0;
     if (paused) this.pausedFor.add(reason);
     else this.pausedFor.delete(reason);
-    const now = this.pausedFor.size > 0;
-    if (now && !was) this.transport.pause();
-    else if (!now && was && !this.closed) this.transport.resume();
+    const isPaused = this.pausedFor.size > 0;
+    if (isPaused && !was) {
+      this.transport.pause();
+      // While we are not reading, the peer's silence is ours: the body timeout must not run.
+      if (this.phase === Phase.Body) this.deadline.clear();
+    } else if (!isPaused && was && !this.closed) {
+      this.transport.resume();
+      if (this.phase === Phase.Body) this.deadline.set(this.config.timeouts.bodyMs, this.now());
+    }
   }
 
   get writeBlocked(): boolean {
@@ -412,8 +443,10 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
 
   /** A response that belongs to no exchange (parse error before a head, header timeout). */
   private writeStandalone(status: number, body: string): void {
-    const head = serializeHead(status, [['content-type', 'text/plain; charset=utf-8']], { kind: 'length', length: Buffer.byteLength(body) }, 'close', this.date.get(this.now()));
-    this.transport.write(Buffer.from(head + body, 'latin1'));
+    const bytes = Buffer.from(body, 'utf8');
+    const head = serializeHead(status, [['content-type', 'text/plain; charset=utf-8']], { kind: 'length', length: bytes.length }, 'close', this.date.get(this.now()));
+    this.transport.writeLatin1(head);
+    this.transport.write(bytes);
     this.closeTransport();
   }
 
@@ -497,26 +530,32 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
     this.heldBytes = 0;
     const upgrade = this.pendingUpgrade;
     if (upgrade !== null) {
-      this.detach();
+      const handedOver = this.detach();
       const token = ex.head.upgrade!.split(',').map((t) => t.trim()).find((t) => this.config.upgrades.get(t.toLowerCase()) === upgrade)!;
       const fields: Array<[string, string]> = [['connection', 'upgrade'], ['upgrade', token], ...(upgrade.responseFields?.(ex.head) ?? [])];
       let head = 'HTTP/1.1 101 Switching Protocols\r\n';
       for (const [n, v] of fields) head += `${n}: ${v}\r\n`;
       this.transport.write(Buffer.from(head + '\r\n', 'latin1'));
       this.context.logger.log('info', 'http1.upgrade', { connection: this.id, protocol: token });
-      upgrade.upgrade(ex.head, Buffer.concat(this.upgradeBody), this.transport, leftover);
+      upgrade.upgrade(ex.head, Buffer.concat(this.upgradeBody), handedOver, leftover);
       return;
     }
     void this.connect(ex, leftover);
   }
 
-  /** The registry forgets a connection whose transport now belongs to someone else. */
-  private detach(): void {
+  /**
+   * The transport now belongs to someone else. The connection stays in the server's registry
+   * (a drain's deadline must still reach a tunnel) until the handed-over transport closes.
+   */
+  private detach(): ObservedTransport {
     this.detached = true;
     this.deadline.dispose();
     this.sendStall.dispose();
     this.setReadPaused('takeover', false);
-    this.context.connectionClosed(this);
+    return new ObservedTransport(this.transport, () => {
+      this.closed = true;
+      this.context.connectionClosed(this);
+    });
   }
 
   /** CONNECT (RFC 9110 §9.3.6): check the allowlist, dial, answer 2xx, then relay bytes. */
@@ -559,13 +598,13 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
       upstream.close();
       return;
     }
-    this.detach();
+    const handedOver = this.detach();
     // RFC 9110 §9.3.6: a 2xx to CONNECT has no Content-Length or Transfer-Encoding.
     this.transport.write(Buffer.from(`HTTP/1.1 200 Connection Established\r\ndate: ${this.date.get()}\r\n\r\n`, 'latin1'));
     this.context.logger.log('info', 'http1.tunnel-open', { connection: this.id, target: authority });
     const logger = this.context.logger;
     const id = this.id;
-    new Tunnel(this.transport, upstream, (up, down) => logger.log('info', 'http1.tunnel-closed', { connection: id, target: authority, bytesUp: up, bytesDown: down })).start(leftover);
+    new Tunnel(handedOver, upstream, (up, down) => logger.log('info', 'http1.tunnel-closed', { connection: id, target: authority, bytesUp: up, bytesDown: down })).start(leftover);
     this.transport.resume();
   }
 }

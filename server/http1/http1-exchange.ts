@@ -99,34 +99,37 @@ export class Http1Exchange implements ResponseSink, BodySource {
 
   sendWhole(status: number, fields: FieldList, body: Uint8Array | string | null): void {
     const transport = this.connection.transport;
+    let ok = true;
     const noContent = statusHasNoContent(status);
     if (typeof body === 'string') {
       const length = Buffer.byteLength(body, 'utf8');
       const head = this.headString(status, fields, noContent ? { kind: 'none' } : { kind: 'length', length });
-      if (noContent || this.suppressBody || length === 0) transport.writeLatin1(head);
+      if (noContent || this.suppressBody || length === 0) ok = transport.writeLatin1(head);
       // ASCII text is its own latin1 encoding: head and body go down as one string, one write.
-      else if (length === body.length && length <= COALESCE_LIMIT) transport.writeLatin1(head + body);
+      else if (length === body.length && length <= COALESCE_LIMIT) ok = transport.writeLatin1(head + body);
       else {
-        transport.writeLatin1(head);
-        transport.write(Buffer.from(body, 'utf8'));
+        ok = transport.writeLatin1(head);
+        ok = transport.write(Buffer.from(body, 'utf8'));
       }
+      if (!ok) this.connection.noteWriteBlocked();
       this.finishResponse();
       return;
     }
     const length = body === null ? 0 : body.length;
     const head = this.headString(status, fields, noContent ? { kind: 'none' } : { kind: 'length', length });
     if (body === null || length === 0 || this.suppressBody || noContent) {
-      transport.writeLatin1(head);
+      ok = transport.writeLatin1(head);
     } else if (length <= COALESCE_LIMIT) {
       // One write, one syscall for the whole response.
       const out = Buffer.allocUnsafe(head.length + length);
       out.write(head, 0, 'latin1');
       out.set(body, head.length);
-      transport.write(out);
+      ok = transport.write(out);
     } else {
-      transport.writeLatin1(head);
-      transport.write(body);
+      ok = transport.writeLatin1(head);
+      ok = transport.write(body);
     }
+    if (!ok) this.connection.noteWriteBlocked();
     this.finishResponse();
   }
 
@@ -141,7 +144,7 @@ export class Http1Exchange implements ResponseSink, BodySource {
       this.closeAfter = true;
     }
     this.framing = framing;
-    this.connection.transport.writeLatin1(this.headString(status, fields, framing));
+    if (!this.connection.transport.writeLatin1(this.headString(status, fields, framing))) this.connection.noteWriteBlocked();
   }
 
   writeBody(chunk: Uint8Array): boolean {

@@ -1,0 +1,185 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { httpRequest } from './test-support/socket-client.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = path.join(ROOT, 'dist', 'server', 'cli.js');
+
+interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], timeoutMs = 10_000): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: timeoutMs }, (err, stdout, stderr) => {
+      const e = err as (NodeJS.ErrnoException & { code?: number | string; signal?: NodeJS.Signals }) | null;
+      resolve({
+        code: e === null ? 0 : typeof e.code === 'number' ? e.code : null,
+        signal: e?.signal ?? null,
+        stdout,
+        stderr,
+      });
+    });
+  });
+}
+
+const children: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+/** Start `serve` and wait for its listening line. */
+async function startServe(args: string[]): Promise<{ child: ChildProcess; url: string; port: number; stdout: () => string; stderr: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }> {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const deadline = Date.now() + 8000;
+  let m: RegExpExecArray | null = null;
+  while ((m = /aeronet listening on (http:\/\/127\.0\.0\.1:(\d+))\n/.exec(out)) === null) {
+    if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}: ${err}`);
+    if (Date.now() > deadline) throw new Error(`serve did not print its URL; stdout=${out} stderr=${err}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { child, url: m[1]!, port: Number(m[2]), stdout: () => out, stderr: () => err, exited };
+}
+
+beforeAll(async () => {
+  // Build the CLI the way `npm run build` does. Other edits in the tree may make tsc report
+  // errors elsewhere; it still emits, and what matters here is that the CLI exists.
+  const result = await new Promise<{ code: number; output: string }>((resolve) => {
+    execFile(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, timeout: 110_000 }, (err, stdout, stderr) => {
+      resolve({ code: err === null ? 0 : Number((err as { code?: number }).code ?? 1), output: stdout + stderr });
+    });
+  });
+  if (result.code !== 0) console.warn(`tsc -p tsconfig.build.json exited ${result.code}:\n${result.output}`);
+  expect(existsSync(CLI)).toBe(true);
+}, 120_000);
+
+describe('aeronet CLI', () => {
+  it('--help exits 0 and lists serve', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: aeronet <command>');
+    expect(r.stdout).toMatch(/^\s+serve\s/m);
+    expect(r.stderr).toBe('');
+  });
+
+  it('help and -h also exit 0', async () => {
+    expect((await run(['help'])).code).toBe(0);
+    expect((await run(['-h'])).code).toBe(0);
+  });
+
+  it('no command exits 2 with the usage', async () => {
+    const r = await run([]);
+    expect(r.code).toBe(2);
+    expect(r.stdout + r.stderr).toContain('Usage: aeronet');
+  });
+
+  it('an unknown command exits 2 naming it', async () => {
+    const r = await run(['frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown command "frobnicate"');
+    expect(r.stderr).toContain('Usage: aeronet');
+  });
+
+  it('serve --help exits 0 with the usage', async () => {
+    const r = await run(['serve', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--port');
+  });
+
+  it.each([
+    [['serve', '--port', 'abc'], /--port must be an integer/],
+    [['serve', '--port', '70000'], /--port must be an integer/],
+    [['serve', '--port', '-1'], /port/],
+    [['serve', '--bogus'], /bogus/],
+    [['serve', 'positional'], /positional|argument/i],
+    [['serve', '--log-level', 'loud'], /--log-level must be one of/],
+    [['serve', '--tls-cert', 'x'], /--tls-cert and --tls-key must be given together/],
+    [['serve', '--tls-key', 'x'], /--tls-cert and --tls-key must be given together/],
+    [['serve', '--connect-allow', 'not a target'], /connect\.allow/],
+  ])('%j exits 2 with a usage error', async (args, message) => {
+    const r = await run(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^aeronet: /);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+
+  it('serve --tls-cert missing.pem --tls-key missing.pem exits 2 naming the file', async () => {
+    const r = await run(['serve', '--port', '0', '--tls-cert', 'missing-cert.pem', '--tls-key', 'missing-key.pem']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('missing-cert.pem');
+    expect(r.stderr).toMatch(/does not exist/);
+  });
+
+  it('serve --port <busy> exits 1 with the error', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (blocker.address() as net.AddressInfo).port;
+      const r = await run(['serve', '--port', String(port)]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('EADDRINUSE');
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
+  });
+
+  it('serve --port 0 prints its URL, serves /hello, and exits 0 on SIGTERM', async () => {
+    const s = await startServe(['--port', '0']);
+    expect(s.port).toBeGreaterThan(0);
+    const r = await httpRequest(`${s.url}/hello`);
+    expect(r.status).toBe(200);
+    expect(r.body.toString()).toBe('hello, world\n');
+    // Compression is on by default (the control for the --no-compression test).
+    const text = 'compress me please '.repeat(300);
+    const z = await httpRequest(`${s.url}/echo`, { method: 'POST', headers: { 'accept-encoding': 'gzip', 'content-type': 'text/plain' }, body: text });
+    expect(z.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(z.body).toString()).toBe(text);
+    s.child.kill('SIGTERM');
+    const exit = await s.exited;
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(s.stdout()).toContain('aeronet: SIGTERM, draining');
+    // Logs are JSON lines on stderr.
+    for (const line of s.stderr().split('\n').filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
+  });
+
+  it('SIGINT drains too: a request in flight completes before the process exits 0', async () => {
+    const s = await startServe(['--port', '0', '--log-level', 'warn']);
+    const pending = httpRequest(`${s.url}/slow?ms=400`, { agent: false });
+    await new Promise((r) => setTimeout(r, 100));
+    s.child.kill('SIGINT');
+    const r = await pending;
+    expect(r.status).toBe(200);
+    expect(r.body.toString()).toBe('slept 400 ms\n');
+    expect(r.headers.connection).toBe('close');
+    const exit = await s.exited;
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(s.stderr()).toBe(''); // nothing at warn or above
+  });
+
+  it('serve --no-compression answers without content-encoding', async () => {
+    const s = await startServe(['--port', '0', '--no-compression']);
+    const text = 'compress me please '.repeat(300);
+    const r = await httpRequest(`${s.url}/echo`, { method: 'POST', headers: { 'accept-encoding': 'gzip', 'content-type': 'text/plain' }, body: text });
+    expect(r.status).toBe(200);
+    expect(r.headers['content-encoding']).toBeUndefined();
+    expect(r.body.toString()).toBe(text);
+    s.child.kill('SIGTERM');
+    expect((await s.exited).code).toBe(0);
+  });
+});
