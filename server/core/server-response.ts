@@ -6,7 +6,16 @@ import type { HeaderValue, Request, Response } from './types.js';
 import { assertFieldName, assertFieldValue, CONNECTION_SPECIFIC } from './field-validation.js';
 import { statusHasNoContent } from './status-text.js';
 
+/**
+ * The promise send() returns when it completed synchronously. It is already resolved, so a
+ * protocol connection that gets it back from a handler may skip waiting on it (isSettled).
+ */
 const SETTLED: Promise<void> = Promise.resolve();
+
+/** True for the already-resolved promise a synchronous send() returns. */
+export function isSettled(result: unknown): boolean {
+  return result === SETTLED;
+}
 
 const enum Phase {
   Fresh,

@@ -4,6 +4,7 @@ import { ObservedTransport } from '../transport/observed-transport.js';
 import { HttpDate } from '../core/http-date.js';
 import { HttpError } from '../core/types.js';
 import { Tunnel } from '../core/tunnel.js';
+import { isSettled } from '../core/server-response.js';
 import { RequestParser, type RequestParserEvents } from './request-parser.js';
 import { HttpParseError } from './parse-error.js';
 import type { RequestHead } from './request-head.js';
@@ -300,7 +301,8 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
       this.handlerFailed(ex, err);
       return;
     }
-    if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
+    // `(req, res) => res.send(...)` hands back send()'s settled promise: nothing to wait for.
+    if (result !== undefined && !isSettled(result) && typeof (result as Promise<void>).then === 'function') {
       (result as Promise<void>).then(
         () => this.handlerReturned(ex),
         (err: unknown) => this.handlerFailed(ex, err),

@@ -11,6 +11,9 @@ export class SocketTransport implements Transport {
   readonly info: TransportInfo;
   private events: TransportEvents | null = null;
   private closeReported = false;
+  /** Our side has been ended or the socket is gone: writes are refused. Kept here because the
+   * Socket's `writable`/`destroyed` getters cost more than the write path can spare. */
+  private writeClosed = false;
 
   constructor(private readonly socket: Socket) {
     const tlsSocket = socket as Partial<TLSSocket>;
@@ -30,6 +33,7 @@ export class SocketTransport implements Transport {
     socket.on('drain', () => this.events?.onDrain());
     socket.on('error', (err: NodeJS.ErrnoException) => this.events?.onError(toTransportError(err)));
     socket.on('close', () => {
+      this.writeClosed = true;
       if (this.closeReported) return;
       this.closeReported = true;
       this.events?.onClose();
@@ -46,12 +50,12 @@ export class SocketTransport implements Transport {
   }
 
   write(chunk: Uint8Array): boolean {
-    if (this.socket.destroyed || !this.socket.writable) return false;
+    if (this.writeClosed) return false;
     return this.socket.write(chunk);
   }
 
   writeLatin1(text: string): boolean {
-    if (this.socket.destroyed || !this.socket.writable) return false;
+    if (this.writeClosed) return false;
     return this.socket.write(text, 'latin1');
   }
 
@@ -68,10 +72,12 @@ export class SocketTransport implements Transport {
   }
 
   end(): void {
+    this.writeClosed = true;
     if (!this.socket.destroyed) this.socket.end();
   }
 
   close(): void {
+    this.writeClosed = true;
     if (this.socket.destroyed) return;
     // end() flushes queued bytes and sends FIN; destroy once the kernel has them, so a peer that
     // never closes its side cannot keep the socket open.
@@ -80,6 +86,7 @@ export class SocketTransport implements Transport {
   }
 
   reset(): void {
+    this.writeClosed = true;
     if (this.socket.destroyed) return;
     // resetAndDestroy sends a TCP RST (Node >= 16.17); TLS sockets fall back to destroy.
     const s = this.socket as Socket & { resetAndDestroy?: () => void };
