@@ -231,14 +231,13 @@ describe('request decompression', () => {
   it('a gzip bomb (64 MiB of zeros) past maxDecompressedBodyBytes (1 MiB) -> 413, and the server survives', async () => {
     const bomb = await gzip(Buffer.alloc(64 * 1024 * 1024), { level: 9 });
     expect(bomb.length).toBeLessThan(1024 * 1024);
-    const started = Date.now();
     const client = await RawClient.connect(ts.port);
     client.write(Buffer.concat([Buffer.from(`POST /echo HTTP/1.1\r\nHost: t\r\nContent-Encoding: gzip\r\nContent-Length: ${bomb.length}\r\n\r\n`, 'latin1'), bomb]));
     const [res] = await client.responses(1);
     expect(res!.status).toBe(413);
     expect(res!.body.toString()).toMatch(/exceeds/);
-    // Abandoned after about the limit's worth of work, not 64 MiB of inflating.
-    expect(Date.now() - started).toBeLessThan(2000);
+    // That decoding stops after about the limit's worth of output is asserted on the decoder
+    // itself (content-coding.test.ts); a wall-clock bound here could not tell the difference.
     client.destroy();
     const after = await httpRequest(url('/text'));
     expect(after.status).toBe(200);

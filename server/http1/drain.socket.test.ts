@@ -53,7 +53,8 @@ describe('graceful drain (server.close)', () => {
     await ts.server.close({ deadlineMs: 5000 });
     closed = true;
     const elapsed = Date.now() - started;
-    expect(elapsed).toBeLessThan(500);
+    // at once, not at the 5 s deadline (generous: CI machines are loaded)
+    expect(elapsed).toBeLessThan(2500);
     const info = await c.waitClosed(1000);
     expect(info.error).toBeNull();
     expect(ts.server.connectionCount).toBe(0);
@@ -66,7 +67,7 @@ describe('graceful drain (server.close)', () => {
     const started = Date.now();
     await ts.server.close({ deadlineMs: 5000 });
     closed = true;
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(Date.now() - started).toBeLessThan(2500);
     await c.waitClosed(1000);
     expect(c.receivedBytes).toBe(0);
   });
