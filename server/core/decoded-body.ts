@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { RequestBody } from './types.js';
-import { HttpError } from './types.js';
+import { collectBody, parseJsonBody } from './body-reading.js';
 import { createDecoder, parseContentEncoding, UnsupportedContentEncodingError } from './content-coding.js';
 
 /**
@@ -43,15 +43,8 @@ export class DecodedRequestBody implements RequestBody {
     }
   }
 
-  async buffer(limit = this.maxDecodedBytes): Promise<Buffer> {
-    const parts: Buffer[] = [];
-    let total = 0;
-    for await (const chunk of this) {
-      total += chunk.length;
-      if (total > limit) throw new HttpError(413, `request content exceeds ${limit} bytes`);
-      parts.push(chunk);
-    }
-    return Buffer.concat(parts, total);
+  buffer(limit = this.maxDecodedBytes): Promise<Buffer> {
+    return collectBody(this, limit);
   }
 
   async text(limit?: number): Promise<string> {
@@ -59,11 +52,7 @@ export class DecodedRequestBody implements RequestBody {
   }
 
   async json<T = unknown>(limit?: number): Promise<T> {
-    const text = await this.text(limit);
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new HttpError(400, 'request content is not valid JSON');
-    }
+    return parseJsonBody<T>(await this.text(limit));
   }
+
 }

@@ -1,5 +1,5 @@
 import type { RequestBody } from './types.js';
-import { HttpError } from './types.js';
+import { collectBody, parseJsonBody } from './body-reading.js';
 
 /** What a body stream needs from the protocol connection carrying it. */
 export interface BodySource {
@@ -98,18 +98,8 @@ export class RequestBodyStream implements RequestBody {
     }
   }
 
-  async buffer(limit = this.defaultLimit): Promise<Buffer> {
-    const parts: Buffer[] = [];
-    let total = 0;
-    for await (const chunk of this) {
-      total += chunk.length;
-      if (total > limit) {
-        this.discard();
-        throw new HttpError(413, `request content exceeds ${limit} bytes`);
-      }
-      parts.push(chunk);
-    }
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
+  buffer(limit = this.defaultLimit): Promise<Buffer> {
+    return collectBody(this, limit, () => this.discard());
   }
 
   async text(limit?: number): Promise<string> {
@@ -117,13 +107,9 @@ export class RequestBodyStream implements RequestBody {
   }
 
   async json<T = unknown>(limit?: number): Promise<T> {
-    const text = await this.text(limit);
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new HttpError(400, 'request content is not valid JSON');
-    }
+    return parseJsonBody<T>(await this.text(limit));
   }
+
 
   private markRead(): void {
     if (this.readStarted) return;
