@@ -1,0 +1,100 @@
+import { VirtualClock } from './virtual-clock.js';
+import { Rng } from './rng.js';
+import { Trace } from './trace.js';
+import { deriveLinkFaults, type FaultProfile } from './faults.js';
+import { TestConnection, type CaptureEvent } from './test-socket.js';
+import type { Transport } from '../../server/transport/transport.js';
+
+export interface SimOptions {
+  seed: number | string;
+  /** Faults for every connection unless connect() is given its own. */
+  faults?: { clientToServer?: FaultProfile; serverToClient?: FaultProfile };
+  /** Stop with a SimHang error past this much virtual time (default 10 minutes). */
+  maxVirtualMs?: number;
+}
+
+/** The simulation ran out of events (or time) while something was still waited for: a hang. */
+export class SimHang extends Error {
+  constructor(message: string, readonly virtualMs: number) {
+    super(message);
+    this.name = 'SimHang';
+  }
+}
+
+/**
+ * The simulated world: one seed, one virtual clock, one trace. Everything that orders events
+ * (deliveries, timeouts, faults) is a timer on the clock; between two timers the simulation lets
+ * the server's promises settle, so a handler that awaits completes before time moves on.
+ */
+export class Sim {
+  readonly clock = new VirtualClock();
+  readonly rng: Rng;
+  readonly trace = new Trace();
+  readonly capture: CaptureEvent[] = [];
+  readonly connections: TestConnection[] = [];
+  private readonly maxVirtualMs: number;
+
+  constructor(readonly options: SimOptions) {
+    this.rng = new Rng(`aeronet-sim/${options.seed}`);
+    this.maxVirtualMs = options.maxVirtualMs ?? 10 * 60_000;
+  }
+
+  /** Open a connection to `accept` (usually `server.accept`), with faults drawn from the seed. */
+  connect(accept: (transport: Transport) => void, faults = this.options.faults ?? {}): TestConnection {
+    const id = this.connections.length + 1;
+    // Each connection and direction draws from its own stream, keyed by the connection's number.
+    const rng = this.rng.fork(`conn-${id}`);
+    const conn = new TestConnection(id, this.clock, rng, {
+      clientToServer: deriveLinkFaults(faults.clientToServer ?? {}, rng.fork('c->s/faults')),
+      serverToClient: deriveLinkFaults(faults.serverToClient ?? {}, rng.fork('s->c/faults')),
+    }, this.trace, this.capture);
+    this.connections.push(conn);
+    accept(conn.server);
+    return conn;
+  }
+
+  /**
+   * Run until `done` settles, firing timers one by one in virtual time. Throws SimHang if the
+   * world runs out of events (or past maxVirtualMs) first.
+   */
+  async run<T>(done: Promise<T>): Promise<T> {
+    let settled = false;
+    let value: T | undefined;
+    let failure: unknown;
+    done.then(
+      (v) => { settled = true; value = v; },
+      (e: unknown) => { settled = true; failure = e; },
+    );
+    for (;;) {
+      await settle();
+      if (settled) break;
+      const at = this.clock.nextAt();
+      if (at === null) throw new SimHang(`nothing left to happen at ${this.clock.time} ms, but the scenario is still waiting`, this.clock.time);
+      if (at > this.maxVirtualMs) throw new SimHang(`still waiting after ${this.maxVirtualMs} ms of virtual time`, this.clock.time);
+      this.clock.fireNext();
+    }
+    if (failure !== undefined) throw failure;
+    return value as T;
+  }
+
+  /** Fire every remaining timer (teardown): afterwards nothing is scheduled. */
+  async runUntilIdle(): Promise<void> {
+    for (;;) {
+      await settle();
+      const at = this.clock.nextAt();
+      if (at === null) return;
+      if (at > this.maxVirtualMs) throw new SimHang(`timers still pending after ${this.maxVirtualMs} ms of virtual time`, this.clock.time);
+      this.clock.fireNext();
+    }
+  }
+
+  /** Wait `ms` of virtual time (for scenario steps). */
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.clock.setTimer(ms, resolve));
+  }
+}
+
+/** Let every promise reaction and nextTick queued so far run, without letting time pass. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
