@@ -29,6 +29,7 @@ export class Link {
   private readonly held: Segment[] = [];
   private inFlightBytes = 0;
   private sent = 0;
+  private deliveredBytes = 0;
   private lastAt = 0;
   private stalledUntil = -1;
   private wantsDrain = false;
@@ -49,6 +50,15 @@ export class Link {
 
   get inFlight(): number {
     return this.inFlightBytes;
+  }
+
+  /** Bytes accepted from the sender, and bytes handed to the receiver: equal on a reliable link once idle. */
+  get sentBytes(): number {
+    return this.sent;
+  }
+
+  get delivered(): number {
+    return this.deliveredBytes;
   }
 
   get finSent(): boolean {
@@ -142,6 +152,7 @@ export class Link {
       }
       this.trace.add(this.clock.time, this.name, `data ${segment.bytes.length} ${fingerprint(segment.bytes)}`);
       this.inFlightBytes -= segment.bytes.length;
+      this.deliveredBytes += segment.bytes.length;
       this.receiver.deliverData(segment.bytes);
       if (this.wantsDrain && this.inFlightBytes < this.faults.windowBytes) {
         this.wantsDrain = false;

@@ -4,7 +4,7 @@ import { CHOPPY } from './faults.js';
 import { createServer } from '../../server/server.js';
 import { createDemoRouter } from '../../server/demo/demo-routes.js';
 import { MemoryLogger } from '../../server/core/logger.js';
-import { parseResponses } from '../../server/test-support/socket-client.js';
+import { parseResponses } from '../http/response-parser.js';
 
 /** One keep-alive connection: two GET /hello and a POST /echo, then the client closes. */
 async function exchange(seed: number, faults = { clientToServer: CHOPPY, serverToClient: CHOPPY }) {

@@ -110,8 +110,10 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
 
   onData(chunk: Buffer): void {
     if (this.closing || this.detached) return;
-    if (this.current !== null && this.current.messageComplete) {
+    // Input is parsed strictly in arrival order: while anything is held, new bytes queue behind it.
+    if (this.held.length > 0 || !this.canParse()) {
       this.hold(chunk);
+      if (this.canParse()) this.feedHeld();
       return;
     }
     // One clock read serves every deadline and Date field set while handling this chunk.
@@ -169,7 +171,13 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
 
   // ---- Parsing ----
 
-  private feed(data: Buffer): void {
+  /** Whether the next input byte may be parsed now: not while a complete request awaits its response. */
+  private canParse(): boolean {
+    return !this.closing && !this.detached && !(this.current !== null && this.current.messageComplete);
+  }
+
+  /** `fromHeld`: `data` came off the front of the held queue, so a remainder goes back to the front. */
+  private feed(data: Buffer, fromHeld = false): void {
     this.feeding = true;
     try {
       let i = 0;
@@ -196,7 +204,7 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
           // Either the response is pending, or it is written but the peer is not reading it:
           // keep the rest for later, in order.
           if (ex.done) this.resumeAfterDrain = true;
-          if (i < data.length) this.hold(data.subarray(i));
+          if (i < data.length) this.hold(data.subarray(i), fromHeld);
           return;
         }
       }
@@ -206,18 +214,20 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
     if (this.current === null && this.parser.idle && !this.closing && !this.detached) this.afterIdle();
   }
 
-  private hold(chunk: Buffer): void {
-    this.held.push(chunk);
+  private hold(chunk: Buffer, atFront = false): void {
+    if (atFront) this.held.unshift(chunk);
+    else this.held.push(chunk);
     this.heldBytes += chunk.length;
     if (this.heldBytes > this.config.maxPipelinedBytes) this.setReadPaused('pipeline', true);
   }
 
   /** Parse input held while the previous response was pending. */
   private feedHeld(): void {
-    while (this.held.length > 0 && this.current === null && !this.closing && !this.detached) {
+    // Keep going while parsing is allowed: a request whose body is still in the queue must get it.
+    while (this.held.length > 0 && this.canParse()) {
       const chunk = this.held.shift()!;
       this.heldBytes -= chunk.length;
-      this.feed(chunk);
+      this.feed(chunk, true);
     }
     if (this.heldBytes <= this.config.maxPipelinedBytes) this.setReadPaused('pipeline', false);
     if (this.current === null && this.held.length === 0 && !this.closing && !this.detached) this.afterIdle();
