@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 import { serveCommand } from './cli/serve-command.js';
+import { runCommand } from './cli/run-command.js';
+import { reproCommand } from './cli/repro-command.js';
 import { USAGE } from './cli/usage.js';
 import { UsageError } from './cli/usage-error.js';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   serve: serveCommand,
+  run: runCommand,
+  repro: reproCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

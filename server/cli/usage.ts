@@ -4,6 +4,8 @@ Usage: aeronet <command> [options]
 
 Commands:
   serve     Start the demo server (routes: /hello, /echo, /bytes/:n, /stream, /slow, /headers)
+  run       Run the fault-injection scenarios on a harness layer (today: the sim layer)
+  repro     Re-run a recorded failure from its artifact folder
   help      Show this help
 
 Options for serve:
@@ -14,6 +16,18 @@ Options for serve:
   --connect-allow <h:p> Enable CONNECT tunnels to this target (repeatable; off by default)
   --log-level <level>   debug, info, warn or error (default info); logs are JSON lines on stderr
   --no-compression      Do not compress responses
+
+Options for run:
+  --layer sim           The layer (only sim exists yet)
+  --list                Print every scenario name, one per line (selftest/ ones included)
+  --scenario <name>     Run one scenario (default: all but selftest/)
+  --seed <n>            Run one seed
+  --seeds <n>           Run seeds 1..n (default 50)
+  --trace-hash          Print the hash of the run's event traces as the last line
+  --artifacts <dir>     Where failure artifacts go (default artifacts/)
+  A failure prints its seed, the command that replays it, and its artifact folder.
+
+repro <artifact dir>    Exit 1 if the recorded failure happens again, 0 if it now passes.
 
 Exit status: 0 on a clean shutdown (SIGINT/SIGTERM drain the server), 1 on a runtime
 failure, 2 on a usage error.

@@ -1,0 +1,32 @@
+import { findScenario } from '../../scenarios/index.js';
+import { readManifest } from '../../harness/artifacts/write-artifact.js';
+import { runScenario } from '../../harness/runner/run-scenario.js';
+import { UsageError } from './usage-error.js';
+
+/**
+ * `aeronet repro <artifact dir>`: re-run a recorded failure from its manifest. Exit 1 when it
+ * fails again as recorded, 0 when it now passes; a different failure also exits 1, and says so.
+ */
+export async function reproCommand(args: string[]): Promise<number> {
+  if (args.length !== 1 || args[0]!.startsWith('-')) throw new UsageError(args.includes('--help') || args.includes('-h') ? null : 'repro takes exactly one argument: an artifact folder');
+  let manifest;
+  try {
+    manifest = readManifest(args[0]!);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const scenario = findScenario(manifest.scenario);
+  if (scenario === undefined) throw new UsageError(`the manifest names scenario "${manifest.scenario}", which this version does not have`);
+  const result = await runScenario(scenario, manifest.seed);
+  const sameTrace = result.traceHash === manifest.traceHash;
+  if (result.ok) {
+    process.stdout.write(`PASS ${manifest.scenario} seed ${manifest.seed}: the recorded failure no longer happens${sameTrace ? '' : ' (the event trace differs from the recording)'}\n`);
+    return 0;
+  }
+  const recorded = manifest.failure;
+  const same = recorded !== null && recorded.kind === result.failure!.kind && recorded.message === result.failure!.message;
+  process.stdout.write(`${same ? 'FAILS AGAIN as recorded' : 'FAILS DIFFERENTLY'}: ${manifest.scenario} seed ${manifest.seed}: ${result.failure!.kind}: ${result.failure!.message.split('\n')[0]}\n`);
+  if (!same && recorded !== null) process.stdout.write(`  recorded: ${recorded.kind}: ${recorded.message.split('\n')[0]}\n`);
+  process.stdout.write(`  trace: ${sameTrace ? 'identical to the recording' : 'differs from the recording'} (${result.traceHash.slice(0, 16)})\n`);
+  return 1;
+}
