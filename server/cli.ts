@@ -2,6 +2,7 @@
 import { serveCommand } from './cli/serve-command.js';
 import { runCommand } from './cli/run-command.js';
 import { reproCommand } from './cli/repro-command.js';
+import { shrinkCommand } from './cli/shrink-command.js';
 import { USAGE } from './cli/usage.js';
 import { UsageError } from './cli/usage-error.js';
 
@@ -9,6 +10,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   serve: serveCommand,
   run: runCommand,
   repro: reproCommand,
+  shrink: shrinkCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -16,6 +16,8 @@ export interface Manifest {
   virtualMs: number;
   /** Every fault parameter the seed derived, per connection and direction. */
   faults: ScenarioResult['faults'];
+  /** Fault values that replaced the seed's (a shrunk schedule); {} otherwise. */
+  overrides: ScenarioResult['overrides'];
   versions: { node: string; aeronet: string };
   gitCommit: string | null;
   replay: string;
@@ -44,6 +46,7 @@ export function writeArtifact(result: ScenarioResult, root = path.join(process.c
     traceHash: result.traceHash,
     virtualMs: result.virtualMs,
     faults: result.faults,
+    overrides: result.overrides,
     versions: { node: process.version, aeronet: packageVersion() },
     gitCommit: gitCommit(),
     replay: `npx aeronet run --layer sim --scenario ${result.scenario} --seed ${result.seed}`,

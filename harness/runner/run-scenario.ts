@@ -1,7 +1,7 @@
 import { createServer } from '../../server/server.js';
 import { createDemoRouter } from '../../server/demo/demo-routes.js';
 import { MemoryLogger, type LogRecord } from '../../server/core/logger.js';
-import { Sim, SimHang } from '../sim/sim.js';
+import { Sim, SimHang, type FaultOverrides } from '../sim/sim.js';
 import type { LinkFaults } from '../sim/faults.js';
 import type { CaptureEvent } from '../sim/test-socket.js';
 import { parseResponses } from '../http/response-parser.js';
@@ -25,14 +25,16 @@ export interface ScenarioResult {
   /** The exact faults the seed derived, per connection. */
   faults: Array<{ connection: number; clientToServer: LinkFaults; serverToClient: LinkFaults }>;
   virtualMs: number;
+  /** Fault values that replaced the seed's (shrunk runs); {} for a plain run. */
+  overrides: FaultOverrides;
 }
 
 /** Teardown may take this long in virtual time: longer than any default server timeout. */
 const TEARDOWN_MS = 120_000;
 
 /** Run one scenario for one seed over the simulated network, then check the invariants. */
-export async function runScenario(scenario: Scenario, seed: number): Promise<ScenarioResult> {
-  const sim = new Sim({ seed, faults: scenario.faults ?? {} });
+export async function runScenario(scenario: Scenario, seed: number, overrides: FaultOverrides = {}): Promise<ScenarioResult> {
+  const sim = new Sim({ seed, faults: scenario.faults ?? {}, overrides });
   const logger = new MemoryLogger();
   const server = createServer({ handler: createDemoRouter().handle, compression: false, ...scenario.server, clock: sim.clock, logger });
   const rng = sim.rng.fork('scenario');
@@ -83,6 +85,7 @@ export async function runScenario(scenario: Scenario, seed: number): Promise<Sce
     capture: sim.capture,
     faults: sim.connections.map((c) => ({ connection: c.id, clientToServer: c.faults.clientToServer, serverToClient: c.faults.serverToClient })),
     virtualMs: sim.clock.time,
+    overrides,
   };
 }
 

@@ -1,7 +1,7 @@
 import { VirtualClock } from './virtual-clock.js';
 import { Rng } from './rng.js';
 import { Trace } from './trace.js';
-import { deriveLinkFaults, type FaultProfile } from './faults.js';
+import { deriveLinkFaults, type FaultProfile, type LinkFaults } from './faults.js';
 import { TestConnection, type CaptureEvent } from './test-socket.js';
 import type { Transport } from '../../server/transport/transport.js';
 
@@ -11,7 +11,12 @@ export interface SimOptions {
   faults?: { clientToServer?: FaultProfile; serverToClient?: FaultProfile };
   /** Stop with a SimHang error past this much virtual time (default 10 minutes). */
   maxVirtualMs?: number;
+  /** Replace derived fault parameters, per connection number (used by shrink and its replays). */
+  overrides?: FaultOverrides;
 }
+
+/** Per connection number, values that replace what the seed derived for each direction. */
+export type FaultOverrides = Record<number, { clientToServer?: Partial<LinkFaults>; serverToClient?: Partial<LinkFaults> }>;
 
 /** The simulation ran out of events (or time) while something was still waited for: a hang. */
 export class SimHang extends Error {
@@ -44,9 +49,10 @@ export class Sim {
     const id = this.connections.length + 1;
     // Each connection and direction draws from its own stream, keyed by the connection's number.
     const rng = this.rng.fork(`conn-${id}`);
+    const override = this.options.overrides?.[id] ?? {};
     const conn = new TestConnection(id, this.clock, rng, {
-      clientToServer: deriveLinkFaults(faults.clientToServer ?? {}, rng.fork('c->s/faults')),
-      serverToClient: deriveLinkFaults(faults.serverToClient ?? {}, rng.fork('s->c/faults')),
+      clientToServer: { ...deriveLinkFaults(faults.clientToServer ?? {}, rng.fork('c->s/faults')), ...override.clientToServer },
+      serverToClient: { ...deriveLinkFaults(faults.serverToClient ?? {}, rng.fork('s->c/faults')), ...override.serverToClient },
     }, this.trace, this.capture);
     this.connections.push(conn);
     accept(conn.server);

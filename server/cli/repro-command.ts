@@ -17,7 +17,7 @@ export async function reproCommand(args: string[]): Promise<number> {
   }
   const scenario = findScenario(manifest.scenario);
   if (scenario === undefined) throw new UsageError(`the manifest names scenario "${manifest.scenario}", which this version does not have`);
-  const result = await runScenario(scenario, manifest.seed);
+  const result = await runScenario(scenario, manifest.seed, manifest.overrides ?? {});
   const sameTrace = result.traceHash === manifest.traceHash;
   if (result.ok) {
     process.stdout.write(`PASS ${manifest.scenario} seed ${manifest.seed}: the recorded failure no longer happens${sameTrace ? '' : ' (the event trace differs from the recording)'}\n`);

@@ -6,6 +6,7 @@ Commands:
   serve     Start the demo server (routes: /hello, /echo, /bytes/:n, /stream, /slow, /headers)
   run       Run the fault-injection scenarios on a harness layer (today: the sim layer)
   repro     Re-run a recorded failure from its artifact folder
+  shrink    Reduce a recorded failure's fault schedule to a minimal one that still fails
   help      Show this help
 
 Options for serve:
@@ -28,6 +29,8 @@ Options for run:
   A failure prints its seed, the command that replays it, and its artifact folder.
 
 repro <artifact dir>    Exit 1 if the recorded failure happens again, 0 if it now passes.
+shrink <artifact dir>   Write a new artifact with the minimal failing fault schedule, and a
+                        standalone vitest file that replays it.
 
 Exit status: 0 on a clean shutdown (SIGINT/SIGTERM drain the server), 1 on a runtime
 failure, 2 on a usage error.
