@@ -198,7 +198,7 @@ function validateOptions(o: ServerOptions): void {
   for (const key of ['maxRequestLineBytes', 'maxHeaderBytes', 'maxHeaderCount', 'maxBodyBytes', 'maxChunkLineBytes'] as const) {
     positiveInt(o.limits?.[key], `limits.${key}`);
   }
-  for (const key of ['headersMs', 'bodyMs', 'keepAliveMs', 'sendStallMs'] as const) positiveInt(o.timeouts?.[key], `timeouts.${key}`, true);
+  for (const key of ['headersMs', 'bodyMs', 'keepAliveMs', 'sendStallMs', 'lingerMs'] as const) positiveInt(o.timeouts?.[key], `timeouts.${key}`, true);
   positiveInt(o.maxRequestsPerConnection, 'maxRequestsPerConnection');
   positiveInt(o.maxPipelinedBytes, 'maxPipelinedBytes');
   positiveInt(o.maxConnections, 'maxConnections');

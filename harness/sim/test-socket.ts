@@ -107,8 +107,9 @@ export class SimServerTransport implements Transport {
     this.info = { remoteAddress: '10.0.0.2', remotePort: 40000 + id, localAddress: '10.0.0.1', localPort: 80, encrypted: false, alpnProtocol: null, servername: null };
   }
 
+  /** A closed socket still "reads": what arrives then is answered with a reset (deliverData). */
   get reading(): boolean {
-    return !this.paused && !this.isClosed;
+    return !this.paused || this.isClosed;
   }
 
   get closed(): boolean {

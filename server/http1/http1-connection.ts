@@ -22,12 +22,12 @@ const enum Phase {
   Body,
   /** Waiting on the application: no read timeout applies. */
   Handling,
-  /** Closing: queued bytes are flushing; a peer that never reads them is reset. */
+  /** Closing (RFC 9112 §9.6): our FIN is sent, the peer's input is read and discarded until it closes. */
   Closing,
 }
 
-/** How long a closing connection may take to flush when no send-stall timeout is configured. */
-const DEFAULT_CLOSE_LINGER_MS = 30_000;
+/** Linger used when lingerMs is configured as 0: a close must still end somewhere. */
+const DEFAULT_CLOSE_LINGER_MS = 2_000;
 
 type PauseReason = 'body' | 'pipeline' | 'takeover';
 
@@ -133,6 +133,10 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
   onEnd(): void {
     this.peerEnded = true;
     if (this.detached) return;
+    if (this.closing) {
+      this.transport.close(); // the staged close is complete
+      return;
+    }
     // With requests in flight or held, answer them all first: afterIdle() closes once nothing
     // complete is left (a client may pipeline requests and half-close, RFC 9112 §9.6).
     // A message cut off by the FIN is truncated now (400); complete ones still get answers.
@@ -470,7 +474,7 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
       case Phase.Head: this.deadline.set(t.headersMs, this.now()); break;
       case Phase.Body: this.deadline.set(t.bodyMs, this.now()); break;
       case Phase.Handling: this.deadline.clear(); break;
-      case Phase.Closing: this.deadline.set(t.sendStallMs || DEFAULT_CLOSE_LINGER_MS); break;
+      case Phase.Closing: this.deadline.set(t.lingerMs || DEFAULT_CLOSE_LINGER_MS, this.now()); break;
     }
   }
 
@@ -504,8 +508,11 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
       case Phase.Handling:
         return;
       case Phase.Closing:
-        this.context.logger.log('info', 'http1.close-linger-timeout', { connection: this.id, queued: this.transport.writableLength });
-        this.transport.reset();
+        // The peer did not close in time. If our response has left, a plain close is enough;
+        // if the peer is not even reading it, there is nothing left to protect.
+        this.context.logger.log('debug', 'http1.linger-timeout', { connection: this.id, queued: this.transport.writableLength });
+        if (this.transport.writableLength === 0) this.transport.close();
+        else this.transport.reset();
         return;
     }
   }
@@ -518,11 +525,19 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
     this.transport.reset();
   }
 
+  /**
+   * Close after our last response, in stages (RFC 9112 §9.6): half-close first (FIN after the
+   * queued bytes), keep reading and discarding whatever the peer had already sent (onData ignores
+   * input while closing), and close fully when the peer closes its side or lingerMs passes.
+   * Closing at once would let those bytes hit a closed socket, whose reset can destroy the
+   * response before the client reads it.
+   */
   private closeTransport(): void {
     if (this.closing) return;
     this.closing = true;
     this.enterPhase(Phase.Closing);
-    this.transport.close();
+    if (this.peerEnded) this.transport.close();
+    else this.transport.end();
   }
 
   // ---- Upgrade and CONNECT: the transport changes hands ----

@@ -16,6 +16,12 @@ export interface Http1Timeouts {
   keepAliveMs: number;
   /** Longest time a response may wait for a peer that does not read (default 30 s). */
   sendStallMs: number;
+  /**
+   * After deciding to close, how long to keep reading (and discarding) the peer's input before
+   * closing for good, so that bytes the client already sent cannot provoke a reset that destroys
+   * our last response (RFC 9112 §9.6, staged close). Default 2 s.
+   */
+  lingerMs: number;
 }
 
 export const DEFAULT_HTTP1_TIMEOUTS: Readonly<Http1Timeouts> = Object.freeze({
@@ -23,6 +29,7 @@ export const DEFAULT_HTTP1_TIMEOUTS: Readonly<Http1Timeouts> = Object.freeze({
   bodyMs: 30_000,
   keepAliveMs: 5_000,
   sendStallMs: 30_000,
+  lingerMs: 2_000,
 });
 
 /** Opens a byte stream to a CONNECT target; production uses node:net, simulations a TestSocket. */
