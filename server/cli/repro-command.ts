@@ -1,22 +1,12 @@
-import { findScenario } from '../../scenarios/index.js';
-import { readManifest } from '../../harness/artifacts/write-artifact.js';
 import { runScenario } from '../../harness/runner/run-scenario.js';
-import { UsageError } from './usage-error.js';
+import { loadRecordedRun } from './recorded-run.js';
 
 /**
  * `aeronet repro <artifact dir>`: re-run a recorded failure from its manifest. Exit 1 when it
  * fails again as recorded, 0 when it now passes; a different failure also exits 1, and says so.
  */
 export async function reproCommand(args: string[]): Promise<number> {
-  if (args.length !== 1 || args[0]!.startsWith('-')) throw new UsageError(args.includes('--help') || args.includes('-h') ? null : 'repro takes exactly one argument: an artifact folder');
-  let manifest;
-  try {
-    manifest = readManifest(args[0]!);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const scenario = findScenario(manifest.scenario);
-  if (scenario === undefined) throw new UsageError(`the manifest names scenario "${manifest.scenario}", which this version does not have`);
+  const { manifest, scenario } = loadRecordedRun('repro', args);
   const result = await runScenario(scenario, manifest.seed, manifest.overrides ?? {});
   const sameTrace = result.traceHash === manifest.traceHash;
   if (result.ok) {

@@ -1,10 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { findScenario } from '../../scenarios/index.js';
-import { readManifest, writeArtifact } from '../../harness/artifacts/write-artifact.js';
+import { writeArtifact } from '../../harness/artifacts/write-artifact.js';
 import { replayTestFile } from '../../harness/artifacts/replay-test-file.js';
 import { shrink } from '../../harness/runner/shrink.js';
-import { UsageError } from './usage-error.js';
+import { loadRecordedRun } from './recorded-run.js';
 
 /**
  * `aeronet shrink <artifact dir>`: reduce the recorded failure's fault schedule to a minimal one
@@ -12,21 +11,13 @@ import { UsageError } from './usage-error.js';
  * shrunk artifact was written, 1 when the failure does not happen any more.
  */
 export async function shrinkCommand(args: string[]): Promise<number> {
-  if (args.length !== 1 || args[0]!.startsWith('-')) throw new UsageError(args.includes('--help') || args.includes('-h') ? null : 'shrink takes exactly one argument: an artifact folder');
-  let manifest;
-  try {
-    manifest = readManifest(args[0]!);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const scenario = findScenario(manifest.scenario);
-  if (scenario === undefined) throw new UsageError(`the manifest names scenario "${manifest.scenario}", which this version does not have`);
+  const { manifest, scenario, dir: recordedDir } = loadRecordedRun('shrink', args);
   const outcome = await shrink(scenario, manifest.seed, manifest.overrides ?? {});
   if (outcome === null) {
     process.stdout.write(`${manifest.scenario} seed ${manifest.seed} passes now: nothing to shrink\n`);
     return 1;
   }
-  const root = path.dirname(path.resolve(args[0]!));
+  const root = path.dirname(path.resolve(recordedDir));
   const dir = writeArtifact(outcome.result, root);
   const repoRoot = process.cwd();
   writeFileSync(path.join(dir, 'replay.test.ts'), replayTestFile(dir, repoRoot, manifest.scenario, manifest.seed, outcome.overrides, outcome.result.failure!.message));
