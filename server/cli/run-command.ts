@@ -1,35 +1,23 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ALL_SCENARIOS, findScenario, isSelftest } from '../../scenarios/index.js';
 import { runSimLayer } from '../../harness/runner/run-layer.js';
 import { UsageError } from './usage-error.js';
+import { parseFlags } from './parse-flags.js';
 
 /** Default seeds per scenario for the PR gate. */
 export const DEFAULT_SEEDS = 50;
 
 /** `aeronet run --layer sim [--list] [--scenario NAME] [--seed N | --seeds N] [--trace-hash]` */
 export async function runCommand(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        layer: { type: 'string', default: 'sim' },
-        list: { type: 'boolean', default: false },
-        scenario: { type: 'string' },
-        seed: { type: 'string' },
-        seeds: { type: 'string' },
-        'trace-hash': { type: 'boolean', default: false },
-        artifacts: { type: 'string', default: 'artifacts' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if (values.help) throw new UsageError(null);
+  const values = parseFlags(args, {
+    layer: { type: 'string', default: 'sim' },
+    list: { type: 'boolean', default: false },
+    scenario: { type: 'string' },
+    seed: { type: 'string' },
+    seeds: { type: 'string' },
+    'trace-hash': { type: 'boolean', default: false },
+    artifacts: { type: 'string', default: 'artifacts' },
+  });
   if (values.layer !== 'sim') {
     throw new UsageError(`--layer ${values.layer} is not available yet: only the sim layer exists (proxy and netem are planned)`);
   }

@@ -1,35 +1,23 @@
-import { parseArgs } from 'node:util';
 import { jsonLinesLogger, type LogLevel } from '../core/logger.js';
 import { createDemoRouter } from '../demo/demo-routes.js';
 import { createServer } from '../server.js';
 import { loadTlsConfigFromFiles } from '../tls/tls-config.js';
 import { UsageError } from './usage-error.js';
+import { parseFlags } from './parse-flags.js';
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 /** `aeronet serve`: the demo server, one process, URL on stdout once listening. */
 export async function serveCommand(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        host: { type: 'string', default: '127.0.0.1' },
-        port: { type: 'string', default: '8080' },
-        'tls-cert': { type: 'string' },
-        'tls-key': { type: 'string' },
-        'connect-allow': { type: 'string', multiple: true },
-        'log-level': { type: 'string', default: 'info' },
-        'no-compression': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if (values.help) throw new UsageError(null);
+  const values = parseFlags(args, {
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: '8080' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    'connect-allow': { type: 'string', multiple: true },
+    'log-level': { type: 'string', default: 'info' },
+    'no-compression': { type: 'boolean', default: false },
+  });
   if (!/^[0-9]{1,5}$/.test(values.port) || Number(values.port) > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got "${values.port}"`);
   const level = values['log-level'] as LogLevel;
   if (!LEVELS.includes(level)) throw new UsageError(`--log-level must be one of ${LEVELS.join(', ')}, got "${values['log-level']}"`);
