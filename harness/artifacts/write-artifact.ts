@@ -80,7 +80,43 @@ export function readManifest(dir: string): Manifest {
   if (typeof m.scenario !== 'string' || m.layer !== 'sim' || typeof m.seed !== 'number' || !Number.isInteger(m.seed)) {
     throw new Error(`${file} lacks a scenario, a sim layer or an integer seed`);
   }
+  validateOverrides(m.overrides ?? {}, file);
   return m as Manifest;
+}
+
+/** Allowed values of each fault parameter: a hand-edited manifest gets told exactly what is wrong. */
+const FAULT_RANGES: Record<string, { min: number; max: number; nullable?: boolean }> = {
+  maxSegment: { min: 1, max: 1 << 30 },
+  coalesce: { min: 0, max: 1 },
+  latencyMs: { min: 0, max: 3_600_000 },
+  jitterMs: { min: 0, max: 3_600_000 },
+  stallChance: { min: 0, max: 1 },
+  stallMs: { min: 0, max: 3_600_000 },
+  windowBytes: { min: 1, max: 1 << 30 },
+  resetAfterBytes: { min: 0, max: Number.MAX_SAFE_INTEGER, nullable: true },
+};
+
+function validateOverrides(overrides: unknown, file: string): void {
+  const fail = (what: string): never => {
+    throw new Error(`${file}: overrides${what}`);
+  };
+  if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) fail(' must be an object keyed by connection number');
+  for (const [connection, directions] of Object.entries(overrides as object)) {
+    if (!/^[1-9][0-9]*$/.test(connection)) fail(`: "${connection}" is not a connection number`);
+    if (directions === null || typeof directions !== 'object') fail(`.${connection} must be an object`);
+    for (const [direction, params] of Object.entries(directions as object)) {
+      if (direction !== 'clientToServer' && direction !== 'serverToClient') fail(`.${connection}: unknown direction "${direction}"`);
+      if (params === null || typeof params !== 'object') fail(`.${connection}.${direction} must be an object`);
+      for (const [name, value] of Object.entries(params as object)) {
+        const range = FAULT_RANGES[name];
+        if (range === undefined) fail(`.${connection}.${direction}: unknown fault parameter "${name}"`);
+        if (value === null && range!.nullable) continue;
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < range!.min || value > range!.max || ((name === 'maxSegment' || name === 'windowBytes') && !Number.isInteger(value))) {
+          fail(`.${connection}.${direction}.${name} = ${JSON.stringify(value)}: expected ${range!.nullable ? 'null or ' : ''}a number from ${range!.min} to ${range!.max}`);
+        }
+      }
+    }
+  }
 }
 
 function gitCommit(): string | null {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,15 @@ describe('failure pipeline: artifact, capture, repro', () => {
     } finally {
       process.stdout.write = write;
     }
+  });
+
+  it('repro refuses a hand-edited manifest with an impossible fault value, naming it', async () => {
+    const dir = writeArtifact(await runScenario(findScenario('selftest/always-fails')!, 7), root);
+    const file = path.join(dir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    manifest.overrides = { '1': { clientToServer: { maxSegment: 0 } } };
+    writeFileSync(file, JSON.stringify(manifest));
+    await expect(reproCommand([dir])).rejects.toThrow(/overrides\.1\.clientToServer\.maxSegment = 0: expected a number from 1/);
   });
 
   it('repro refuses a folder without a manifest, saying why', async () => {
