@@ -7,7 +7,9 @@ import { Http1Connection } from './http1/http1-connection.js';
 import { DEFAULT_HTTP1_LIMITS, type Http1Limits } from './http1/limits.js';
 import { DEFAULT_HTTP1_TIMEOUTS, type ConnectionContext, type Http1Config, type Http1Timeouts } from './http1/http1-options.js';
 import type { ServerOptions } from './server-options.js';
+import type { Duplex } from 'node:stream';
 import { createTlsServerOptions } from './tls/tls-config.js';
+import { TlsHandshake } from './tls/tls-handshake.js';
 import type { Clock } from './transport/clock.js';
 import { netDialer } from './transport/net-dialer.js';
 import { SocketTransport } from './transport/socket-transport.js';
@@ -49,6 +51,9 @@ export class AeronetServer {
   private listener: net.Server | tls.Server | null = null;
   /** Built once, at construction, so a bad certificate or SNI table fails createServer(). */
   private readonly tlsOptions: tls.TlsOptions | null;
+  /** Made on first use by acceptTls(). */
+  private secureContext: tls.SecureContext | null = null;
+  private readonly handshakes = new Set<TlsHandshake>();
   private draining = false;
   private closedWaiters: Array<() => void> = [];
 
@@ -106,6 +111,41 @@ export class AeronetServer {
     this.connections.set(conn.id, conn);
   }
 
+  /**
+   * Serve one TLS connection over any byte stream: the handshake (ALPN, SNI) runs here, with the
+   * headers timeout as its limit on this server's clock, and the secure session is then served
+   * like any Transport. The simulation runs TLS over its TestSocket this way; listen() uses
+   * node:tls's own server for kernel sockets.
+   */
+  acceptTls(stream: Duplex & { remoteAddress?: string; remotePort?: number; localAddress?: string; localPort?: number }): void {
+    const tlsOptions = this.tlsOptions;
+    if (tlsOptions === null) throw new Error('acceptTls: this server was created without tls options');
+    const remoteAddress = stream.remoteAddress ?? '';
+    if (this.draining || this.connections.size + this.handshakes.size >= this.maxConnections) {
+      this.logger.log('warn', 'server.connection-refused', { reason: this.draining ? 'draining' : 'max-connections', remote: remoteAddress });
+      stream.destroy(new Error('refused'));
+      return;
+    }
+    this.secureContext ??= tls.createSecureContext(tlsOptions);
+    const handshake: TlsHandshake = new TlsHandshake(stream, {
+      secureContext: this.secureContext,
+      alpnProtocols: tlsOptions.ALPNProtocols as string[],
+      sniCallback: tlsOptions.SNICallback,
+      clock: this.clock,
+      timeoutMs: this.config.timeouts.headersMs,
+      logger: this.logger,
+      remoteAddress,
+      onSecure: (socket) => this.accept(new SocketTransport(socket, {
+        remoteAddress,
+        remotePort: stream.remotePort ?? 0,
+        localAddress: stream.localAddress ?? '',
+        localPort: stream.localPort ?? 0,
+      })),
+      onSettled: () => this.handshakes.delete(handshake),
+    });
+    this.handshakes.add(handshake);
+  }
+
   /** Listen on TCP (TLS when configured). Resolves with the bound address. */
   listen(options: ListenOptions): Promise<{ host: string; port: number; url: string }> {
     if (this.listener !== null) return Promise.reject(new Error('server is already listening'));
@@ -159,6 +199,7 @@ export class AeronetServer {
     this.listener = null;
     const listenerClosed = listener ? new Promise<void>((resolve) => listener.close(() => resolve())) : Promise.resolve();
     this.logger.log('info', 'server.drain', { connections: this.connections.size, deadlineMs });
+    for (const handshake of [...this.handshakes]) handshake.destroy();
     for (const conn of [...this.connections.values()]) conn.drain();
     if (this.connections.size > 0) {
       const timer = this.clock.setTimer(deadlineMs, () => {

@@ -38,10 +38,19 @@ export class Sim {
   readonly capture: CaptureEvent[] = [];
   readonly connections: TestConnection[] = [];
   private readonly maxVirtualMs: number;
+  private nodeStreams = false;
 
   constructor(readonly options: SimOptions) {
     this.rng = new Rng(`aeronet-sim/${options.seed}`);
     this.maxVirtualMs = options.maxVirtualMs ?? 10 * 60_000;
+  }
+
+  /**
+   * Node's own stacks (node:tls, node:http, node:http2, via harness/sim/node-streams) run in this
+   * world: from now on, between two timers, let their deferred work finish too.
+   */
+  useNodeStreams(): void {
+    this.nodeStreams = true;
   }
 
   /** Open a connection to `accept` (usually `server.accept`), with faults drawn from the seed. */
@@ -72,7 +81,7 @@ export class Sim {
       (e: unknown) => { settled = true; failure = e; },
     );
     for (;;) {
-      await settle();
+      await this.settle();
       if (settled) break;
       const at = this.clock.nextAt();
       if (at === null) throw new SimHang(`nothing left to happen at ${this.clock.time} ms, but the scenario is still waiting`, this.clock.time);
@@ -86,11 +95,26 @@ export class Sim {
   /** Fire every remaining timer (teardown): afterwards nothing is scheduled. */
   async runUntilIdle(): Promise<void> {
     for (;;) {
-      await settle();
+      await this.settle();
       const at = this.clock.nextAt();
       if (at === null) return;
       if (at > this.maxVirtualMs) throw new SimHang(`timers still pending after ${this.maxVirtualMs} ms of virtual time`, this.clock.time);
       this.clock.fireNext();
+    }
+  }
+
+  /**
+   * Let the world catch up before time moves. Our own code needs one pass (promise reactions and
+   * nextTicks). Node's streams need more: node:tls over a JS stream finishes every write in a
+   * setImmediate, which may write again; so keep passing until two passes in a row neither set a
+   * timer nor traced an event. Both counts are deterministic, so the stopping point is too.
+   */
+  private async settle(): Promise<void> {
+    if (!this.nodeStreams) return settleOnce();
+    for (let quiet = 0; quiet < 2; ) {
+      const before = this.clock.timersSet + this.trace.lines.length;
+      await settleOnce();
+      quiet = before === this.clock.timersSet + this.trace.lines.length ? quiet + 1 : 0;
     }
   }
 
@@ -101,6 +125,6 @@ export class Sim {
 }
 
 /** Let every promise reaction and nextTick queued so far run, without letting time pass. */
-function settle(): Promise<void> {
+function settleOnce(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }

@@ -210,6 +210,15 @@ export class SimServerTransport implements Transport {
   }
 }
 
+/** What SimClient.observe() reports, in delivery order. */
+export interface SimClientObserver {
+  data(chunk: Buffer): void;
+  /** The server's FIN. */
+  end(): void;
+  /** The connection is gone: error is 'ECONNRESET' after a reset by the server, else null. */
+  closed(error: string | null): void;
+}
+
 /** The test's end of a TestConnection: raw bytes in and out, with waits resolved on virtual time. */
 export class SimClient {
   private readonly chunks: Buffer[] = [];
@@ -221,8 +230,14 @@ export class SimClient {
   private closeError: string | null = null;
   private waiters: Array<() => void> = [];
   private drainWaiters: Array<() => void> = [];
+  private observers: SimClientObserver[] = [];
 
   constructor(private readonly conn: TestConnection) {}
+
+  /** Follow deliveries as they happen (the node stream adapter does, instead of polling `received`). */
+  observe(observer: SimClientObserver): void {
+    this.observers.push(observer);
+  }
 
   get reading(): boolean {
     return !this.paused && !this.isClosed;
@@ -301,11 +316,13 @@ export class SimClient {
   deliverData(chunk: Buffer): void {
     this.chunks.push(chunk);
     this.total += chunk.length;
+    for (const o of this.observers) o.data(chunk);
     this.notify();
   }
 
   deliverEnd(): void {
     this.gotFin = true;
+    for (const o of this.observers) o.end();
     if (this.sentFin) this.markClosed(null);
     this.notify();
   }
@@ -321,6 +338,7 @@ export class SimClient {
     this.isClosed = true;
     this.closeError = error;
     this.drained();
+    for (const o of this.observers) o.closed(error);
     this.notify();
   }
 

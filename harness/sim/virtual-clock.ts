@@ -44,6 +44,11 @@ export class VirtualClock implements Clock {
     };
   }
 
+  /** Timers ever set: a cheap sign that something happened (the Sim's settle loop watches it). */
+  get timersSet(): number {
+    return this.seq;
+  }
+
   /** Timers set and neither fired nor cancelled (teardown checks this is zero). */
   get pendingTimers(): number {
     return this.live;

@@ -15,14 +15,18 @@ export class SocketTransport implements Transport {
    * Socket's `writable`/`destroyed` getters cost more than the write path can spare. */
   private writeClosed = false;
 
-  constructor(private readonly socket: Socket) {
+  /**
+   * `addresses` stands in for a socket that has none of its own: a TLSSocket over a stream that
+   * is not a kernel socket (TLS over the simulated network).
+   */
+  constructor(private readonly socket: Socket, addresses?: Pick<TransportInfo, 'remoteAddress' | 'remotePort' | 'localAddress' | 'localPort'>) {
     const tlsSocket = socket as Partial<TLSSocket>;
     const encrypted = tlsSocket.encrypted === true;
     this.info = {
-      remoteAddress: socket.remoteAddress ?? '',
-      remotePort: socket.remotePort ?? 0,
-      localAddress: socket.localAddress ?? '',
-      localPort: socket.localPort ?? 0,
+      remoteAddress: addresses?.remoteAddress ?? socket.remoteAddress ?? '',
+      remotePort: addresses?.remotePort ?? socket.remotePort ?? 0,
+      localAddress: addresses?.localAddress ?? socket.localAddress ?? '',
+      localPort: addresses?.localPort ?? socket.localPort ?? 0,
       encrypted,
       alpnProtocol: encrypted && typeof tlsSocket.alpnProtocol === 'string' ? tlsSocket.alpnProtocol : null,
       servername: encrypted && typeof tlsSocket.servername === 'string' ? tlsSocket.servername : null,

@@ -1,0 +1,70 @@
+/**
+ * A throwaway CA and a server certificate for sim.test (and alt.sim.test), for TLS over the
+ * simulated network only. The private key is public on purpose: nothing real trusts this CA.
+ * Valid from 2000 to 2126, so the sim's TLS scenarios never fail on a machine's date. Made with
+ * `openssl ca`; regenerate rather than edit. The server key is RSA on purpose: an RSA signature
+ * always has the same length, where an ECDSA one (DER) varies by a byte or two from one handshake
+ * to the next, which would change the handshake's segment sizes and so the event trace.
+ */
+export const SIM_CA_PEM = `-----BEGIN CERTIFICATE-----
+MIIBaDCCAQ6gAwIBAgIBATAKBggqhkjOPQQDAjAZMRcwFQYDVQQDDA5hZXJvbmV0
+IHNpbSBDQTAgFw0wMDAxMDEwMDAwMDBaGA8yMTI2MDEwMTAwMDAwMFowGTEXMBUG
+A1UEAwwOYWVyb25ldCBzaW0gQ0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATl
+FMiAieRNfkhtGy9IRiNamkM4mkUkjCXoM0lYLv7gqQXJGIFgP8t8RtyH9nQlYkc4
+9Zq6t+Obog7r/FF4n1hio0UwQzASBgNVHRMBAf8ECDAGAQH/AgEAMA4GA1UdDwEB
+/wQEAwIBBjAdBgNVHQ4EFgQUSeK9TUIumyBjmgHZE1wWxCQz4VwwCgYIKoZIzj0E
+AwIDSAAwRQIgDxWQa1RMu9rruyd4Kmxg218K206mkL6idmW2qIHfm+wCIQCuAFiX
+kllFV/zf/DIN6U8YQMGWjmFQyMFm0lI2KHn3kw==
+-----END CERTIFICATE-----
+`;
+
+export const SIM_SERVER_CERT_PEM = `-----BEGIN CERTIFICATE-----
+MIICgzCCAiigAwIBAgIBAzAKBggqhkjOPQQDAjAZMRcwFQYDVQQDDA5hZXJvbmV0
+IHNpbSBDQTAgFw0wMDAxMDEwMDAwMDBaGA8yMTI2MDEwMTAwMDAwMFowEzERMA8G
+A1UEAwwIc2ltLnRlc3QwggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQDn
+cO4tzfV/R1VAPvBgOAhSusCEPP8cJ9wvtsi4LTbkx51PY6MgC6Frhju0Q0I+LDad
+oZCzMRpgwJZyeAPus6QlP80774d8wj8EP6s4VHCMqJ2cMunzDKupe7x9xn/plDea
+w0Ia6RhqtUR2eOKdRZdMINQuf9S4QPCngBuxfNqxMa+VY06GzIYwuSy21938bcMN
+CRA8e0A1YOfgIfHcit+AZjN7iB137ugZ08gF9Rap3F/WO8iuQwfdt1ytVzaTO5zg
+rrdHTNUAq9Wi886knnBbcduo+S30kewWEQY+9IGjBJQNoj86Pz0wsbKv6ZpU7mSx
+Tsmt6jfMqyQQNw27z2Y/AgMBAAGjgZkwgZYwDAYDVR0TAQH/BAIwADAOBgNVHQ8B
+Af8EBAMCB4AwEwYDVR0lBAwwCgYIKwYBBQUHAwEwIQYDVR0RBBowGIIIc2ltLnRl
+c3SCDGFsdC5zaW0udGVzdDAdBgNVHQ4EFgQUrG9NbnjZ2eVVc4qQe1lRBd02/TIw
+HwYDVR0jBBgwFoAUSeK9TUIumyBjmgHZE1wWxCQz4VwwCgYIKoZIzj0EAwIDSQAw
+RgIhAKDu2X7H9zG2srxhWk6l0cHm3gzVqt+Fz3OcJ0x5N8wVAiEAtdMV7OSa9vxW
+l7tl0677wIxQbEVewo1nWntpNlYE/F8=
+-----END CERTIFICATE-----
+`;
+
+export const SIM_SERVER_KEY_PEM = `-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDncO4tzfV/R1VA
+PvBgOAhSusCEPP8cJ9wvtsi4LTbkx51PY6MgC6Frhju0Q0I+LDadoZCzMRpgwJZy
+eAPus6QlP80774d8wj8EP6s4VHCMqJ2cMunzDKupe7x9xn/plDeaw0Ia6RhqtUR2
+eOKdRZdMINQuf9S4QPCngBuxfNqxMa+VY06GzIYwuSy21938bcMNCRA8e0A1YOfg
+IfHcit+AZjN7iB137ugZ08gF9Rap3F/WO8iuQwfdt1ytVzaTO5zgrrdHTNUAq9Wi
+886knnBbcduo+S30kewWEQY+9IGjBJQNoj86Pz0wsbKv6ZpU7mSxTsmt6jfMqyQQ
+Nw27z2Y/AgMBAAECggEABVAl355RSvU3w0xOl17h7ghEgCSoVJyjpOLE09mR34mn
+lll6trMdpwrDVx2OKUA5lr/NQxfW+66gJYuUx4ePNp2y1/PlP9tzt+TASQBDPy9l
+wt62WTKKxE7HYnnKmPGinyZpX5XHTjfQFQosZaDh2skMJe8gUoSHIclCmX38xUGM
+DzazsFMwGI0OekBYQfx8Ee3WcbPSHXkkkcCbSBqA1Ga9OObbkyWVd03IsT3n6iXz
+veC+m8kMKKdWgaDKg4TAQ1Q/jyFhI/1lZIWtzgM/T+ynalGWaXPLiwE8HPOf1pnv
+g/aW+lO5aWdDPyTc5SU3VIJTeyZ4BVM1SKIQmUYFcQKBgQD+BbTIAHvIueLVTyyM
+s4DtDSEKdHVaTeVP4c+DKBqULto3bzmtFMvA4K1+GNW0P1OrC4x3TacQQD04LLMd
+cJa4aOT1jS+kbPW9Yt+h4c1ZvsRJlULMi51vetcwrR2mSYyZhPyfckL33L13AJCe
+SRUrBR16SOe2/ZtzUOYcV8sZEQKBgQDpPjewH4/hqrV/FYOVoZ7PSwvG5tx+/qpL
+Wxy+DAVG/uycvJMZ3K/aarUis2xEtvTxvJBv1ItNK2NQfmDcwyQ02mRHEKYekAv1
+Yde2uZ6U7Hytj9dEOK42iTonjaFLGoyh/BR9rdUCWYodf4PbdcB4wyMakKnSmp09
+6z4EIqgKTwKBgH8qDB4zX8RUiiGOyRaGpfwFnozFUBos9KbQvDlEUknsSoGFxLHI
+v1eHIlMFy7W4HgJ6fY8b6I5SGlOMzP3n5wvaNwRV8Yu2oC522M0JZOuQfGL5vb74
+BZBRRnivsTAVkbUoxe5sHOpILvDr73nNzDMFFISrCpSo0LEhxpBZwuqBAoGBANpY
+YzteIIxqCWQBmN/vn8KAh3LY1ZuQ/Yxzq9GBYUNYC9qicbapMHpwoEbu3jDpcR4H
+ntMBjrJcJqnI1RZ1G6TauTsJq+k6gedhg9XLqFfTltfHqwZzZSsqhaVXYaH0JajS
+WcBZhemgNrpsj9xXPCoQywDoYgIEuaSoXrLyWorjAoGARnp9VHnyANyiYQz3pG7N
+Ws3d2szU5lSBx4Fk414//9WxgfTeXz84JgYo9M5pVz5AUEvQmZmdEajvWPdpQB6L
+Y5oc4MVH3icTtIVjMx2PvG9Qk+V4fS+IOSt6dfifB5+EpO9/nHyo/NYI1yMMYtYN
++F6T2ObQiQ7LJtEzpEoL6NY=
+-----END PRIVATE KEY-----
+`;
+
+/** The name the certificate is for. */
+export const SIM_TLS_SERVERNAME = 'sim.test';
