@@ -23,6 +23,7 @@ import resetClientMidBody from './h1/reset-client-mid-body.js';
 import resetClientMidResponse from './h1/reset-client-mid-response.js';
 import resetAfterBytesRequest from './h1/reset-after-bytes-request.js';
 import resetSendStall from './h1/reset-send-stall.js';
+import resetAfterFinWriteEpipe from './h1/reset-after-fin-write-epipe.js';
 import backpressurePausedReader from './h1/backpressure-paused-reader.js';
 import backpressureSlowHandlerUpload from './h1/backpressure-slow-handler-upload.js';
 import drainInFlight from './h1/drain-in-flight.js';
@@ -34,6 +35,17 @@ import connectClientHalfClose from './h1/connect-client-half-close.js';
 import connectClientReset from './h1/connect-client-reset.js';
 import connectUpstreamHalfClose from './h1/connect-upstream-half-close.js';
 import connectUpstreamReset from './h1/connect-upstream-reset.js';
+import tlsHandshakeByteByByte from './tls/handshake-byte-by-byte.js';
+import tlsChoppyPipelined from './tls/choppy-pipelined.js';
+import tlsResetMidHandshake from './tls/reset-mid-handshake.js';
+import tlsHandshakeTimeout from './tls/handshake-timeout.js';
+import tlsClientFinMidHandshake from './tls/client-fin-mid-handshake.js';
+import tlsNotTls from './tls/not-tls.js';
+import hostileDuplicateRequestBytes from './hostile/duplicate-request-bytes.js';
+import hostileReorderPipelined from './hostile/reorder-pipelined.js';
+import hostileCorruptHeaders from './hostile/corrupt-headers.js';
+import hostileCorruptChunkedBody from './hostile/corrupt-chunked-body.js';
+import hostileMixedResponsePath from './hostile/mixed-response-path.js';
 import alwaysFails from './selftest/always-fails.js';
 
 /** Every scenario, in a fixed order (by topic). Names under selftest/ are excluded from normal runs. */
@@ -62,6 +74,7 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   resetClientMidResponse,
   resetAfterBytesRequest,
   resetSendStall,
+  resetAfterFinWriteEpipe,
   backpressurePausedReader,
   backpressureSlowHandlerUpload,
   drainInFlight,
@@ -73,6 +86,17 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   connectClientReset,
   connectUpstreamHalfClose,
   connectUpstreamReset,
+  tlsHandshakeByteByByte,
+  tlsChoppyPipelined,
+  tlsResetMidHandshake,
+  tlsHandshakeTimeout,
+  tlsClientFinMidHandshake,
+  tlsNotTls,
+  hostileDuplicateRequestBytes,
+  hostileReorderPipelined,
+  hostileCorruptHeaders,
+  hostileCorruptChunkedBody,
+  hostileMixedResponsePath,
   alwaysFails,
 ];
 

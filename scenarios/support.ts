@@ -5,9 +5,11 @@
 import type { ScenarioContext } from '../harness/runner/scenario.js';
 import type { TestConnection } from '../harness/sim/test-socket.js';
 import { parseResponses, type ParsedResponse } from '../harness/http/response-parser.js';
+import { recordResponses } from '../harness/runner/observed-responses.js';
 import type { Sim } from '../harness/sim/sim.js';
 import { SimUpstream, type SimUpstreamOptions } from '../harness/sim/sim-upstream.js';
 import type { Dialer } from '../server/http1/http1-options.js';
+import { SIM_SERVER_CERT_PEM, SIM_SERVER_KEY_PEM } from '../harness/sim/sim-certs.js';
 
 /** A GET (or other bodiless) request with Host. */
 export function get(path: string, extra = '', method = 'GET'): string {
@@ -55,7 +57,7 @@ export function randomText(length: number, rng: ScenarioContext['rng']): string 
 export async function responsesWithHead(conn: TestConnection, count: number, head: readonly boolean[]): Promise<ParsedResponse[]> {
   const client = conn.client;
   await client.until(() => client.closed || client.ended || parseResponses(client.received, { head }).responses.length >= count);
-  return parseResponses(client.received, { head, closed: client.ended || client.closed }).responses;
+  return recordResponses(conn, parseResponses(client.received, { head, closed: client.ended || client.closed }).responses);
 }
 
 
@@ -107,4 +109,12 @@ export function tunnelHead(received: Buffer): { head: string; rest: Buffer } | n
   const end = received.indexOf('\r\n\r\n');
   if (end < 0) return null;
   return { head: received.subarray(0, end + 4).toString('latin1'), rest: received.subarray(end + 4) };
+}
+
+/** Server options for TLS scenarios: the sim's throwaway certificate for sim.test. */
+export const SIM_TLS = { cert: SIM_SERVER_CERT_PEM, key: SIM_SERVER_KEY_PEM };
+
+/** An HTTP/1.1 GET for the TLS scenarios (Host matches the certificate). */
+export function tlsGet(path: string, extra = ''): string {
+  return `GET ${path} HTTP/1.1\r\nHost: sim.test\r\n${extra}\r\n`;
 }

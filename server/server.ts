@@ -95,6 +95,11 @@ export class AeronetServer {
     };
   }
 
+  /** TLS handshakes under way over acceptTls() (the harness checks this is zero too). */
+  get handshakeCount(): number {
+    return this.handshakes.size;
+  }
+
   /** Live connections (the harness checks this is empty after every scenario). */
   get connectionCount(): number {
     return this.connections.size;
@@ -117,13 +122,15 @@ export class AeronetServer {
    * like any Transport. The simulation runs TLS over its TestSocket this way; listen() uses
    * node:tls's own server for kernel sockets.
    */
-  acceptTls(stream: Duplex & { remoteAddress?: string; remotePort?: number; localAddress?: string; localPort?: number }): void {
+  acceptTls(stream: Duplex & { remoteAddress?: string; remotePort?: number; localAddress?: string; localPort?: number; resetAndDestroy?: () => unknown }): void {
     const tlsOptions = this.tlsOptions;
     if (tlsOptions === null) throw new Error('acceptTls: this server was created without tls options');
     const remoteAddress = stream.remoteAddress ?? '';
     if (this.draining || this.connections.size + this.handshakes.size >= this.maxConnections) {
       this.logger.log('warn', 'server.connection-refused', { reason: this.draining ? 'draining' : 'max-connections', remote: remoteAddress });
-      stream.destroy(new Error('refused'));
+      // Reset like accept() does, where the stream can (a socket-like stream has resetAndDestroy).
+      if (typeof stream.resetAndDestroy === 'function') stream.resetAndDestroy();
+      else stream.destroy();
       return;
     }
     this.secureContext ??= tls.createSecureContext(tlsOptions);

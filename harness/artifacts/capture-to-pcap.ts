@@ -21,7 +21,7 @@ export function captureToPcap(events: readonly CaptureEvent[]): { pcap: Buffer; 
       let conn = tcp.get(e.connection);
       if (conn === undefined) {
         // Distinct client ports per connection, so tshark never sees a reused port.
-        conn = new SyntheticTcpConnection(writer, { clientIp: SIM_CLIENT_IP, clientPort: 40000 + e.connection, serverIp: SIM_SERVER_IP, serverPort: SIM_SERVER_PORT });
+        conn = new SyntheticTcpConnection(writer, { clientIp: SIM_CLIENT_IP, clientPort: 40000 + e.connection, serverIp: SIM_SERVER_IP, serverPort: e.serverPort ?? SIM_SERVER_PORT });
         tcp.set(e.connection, conn);
       }
       switch (e.kind) {

@@ -94,6 +94,15 @@ const FAULT_RANGES: Record<string, { min: number; max: number; nullable?: boolea
   stallMs: { min: 0, max: 3_600_000 },
   windowBytes: { min: 1, max: 1 << 30 },
   resetAfterBytes: { min: 0, max: Number.MAX_SAFE_INTEGER, nullable: true },
+  eagainChance: { min: 0, max: 1 },
+  eintrChance: { min: 0, max: 1 },
+};
+
+/** The hostile-link mode's faults (overrides.N.direction.hostile: null, or an object of these). */
+const HOSTILE_RANGES: Record<string, { min: number; max: number }> = {
+  duplicate: { min: 0, max: 1 },
+  reorder: { min: 0, max: 1 },
+  corrupt: { min: 0, max: 1 },
 };
 
 function validateOverrides(overrides: unknown, file: string): void {
@@ -108,6 +117,10 @@ function validateOverrides(overrides: unknown, file: string): void {
       if (direction !== 'clientToServer' && direction !== 'serverToClient') fail(`.${connection}: unknown direction "${direction}"`);
       if (params === null || typeof params !== 'object') fail(`.${connection}.${direction} must be an object`);
       for (const [name, value] of Object.entries(params as object)) {
+        if (name === 'hostile') {
+          validateHostile(value, `.${connection}.${direction}.hostile`, fail);
+          continue;
+        }
         const range = FAULT_RANGES[name];
         if (range === undefined) fail(`.${connection}.${direction}: unknown fault parameter "${name}"`);
         if (value === null && range!.nullable) continue;
@@ -116,6 +129,17 @@ function validateOverrides(overrides: unknown, file: string): void {
         }
       }
     }
+  }
+}
+
+function validateHostile(value: unknown, where: string, fail: (what: string) => never): void {
+  if (value === null) return;
+  if (typeof value !== 'object' || Array.isArray(value)) fail(`${where} = ${JSON.stringify(value)}: expected null or an object of duplicate, reorder and corrupt chances`);
+  const given = value as Record<string, unknown>;
+  for (const name of Object.keys(given)) if (HOSTILE_RANGES[name] === undefined) fail(`${where}: unknown hostile fault "${name}"`);
+  for (const [name, range] of Object.entries(HOSTILE_RANGES)) {
+    const v = given[name];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < range.min || v > range.max) fail(`${where}.${name} = ${JSON.stringify(v)}: expected a number from ${range.min} to ${range.max}`);
   }
 }
 

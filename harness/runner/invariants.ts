@@ -1,19 +1,33 @@
-import type { AeronetServer } from '../../server/server.js';
 import type { Sim } from '../sim/sim.js';
+import type { TestConnection } from '../sim/test-socket.js';
+import { parseResponses } from '../http/response-parser.js';
 
 /**
  * What must hold after every scenario, whatever it did (the issue's invariants):
  * - no state corruption: on a link that was not reset, every byte sent was delivered;
  * - graceful teardown: every connection closed, no timer left on the virtual clock;
  * - no leaks: the server's connection registry is empty.
+ *
+ * On a hostile link (duplication, reordering, corruption: broken middleboxes), "sent equals
+ * delivered" is meaningless and is not checked (it still is for the other direction when that
+ * one is reliable). What must hold on a connection with a hostile link instead is
+ * that the server fails cleanly: no crash (an exception fails the run before invariants are
+ * checked), both ends closed or reset, no timer left, an empty registry (all checked as for any
+ * connection), and, when only the client->server direction is hostile (the server's output
+ * reaches the client intact), what the client received is well-formed: complete responses in a
+ * framing the strict parser accepts, nothing left over after them unless the connection was
+ * reset part-way. (That check reads responses as answers to non-HEAD requests: scenarios on a
+ * hostile link send no HEAD, and no single bit flip turns GET or POST into HEAD.)
  * Returns the violations, empty when all hold.
  */
-export function checkInvariants(sim: Sim, server: AeronetServer): string[] {
+export function checkInvariants(sim: Sim, server: { readonly connectionCount: number }): string[] {
   const problems: string[] = [];
   for (const conn of sim.connections) {
+    const hostile = conn.c2s.hostile || conn.s2c.hostile;
+    if (hostile && !conn.s2c.hostile) problems.push(...malformedResponses(conn));
     if (!conn.isReset) {
       for (const link of [conn.c2s, conn.s2c]) {
-        if (link.delivered !== link.sentBytes) problems.push(`${link.name}: sent ${link.sentBytes} bytes but delivered ${link.delivered} on a link that was never reset`);
+        if (!link.hostile && link.delivered !== link.sentBytes) problems.push(`${link.name}: sent ${link.sentBytes} bytes but delivered ${link.delivered} on a link that was never reset`);
       }
     }
     if (!conn.server.closed) problems.push(`c${conn.id}: the server's end is still open after teardown`);
@@ -22,4 +36,16 @@ export function checkInvariants(sim: Sim, server: AeronetServer): string[] {
   if (server.connectionCount !== 0) problems.push(`the server still has ${server.connectionCount} connection(s) in its registry`);
   if (sim.clock.pendingTimers !== 0) problems.push(`${sim.clock.pendingTimers} timer(s) left on the virtual clock`);
   return problems;
+}
+
+/** What is wrong with the bytes the server sent on `conn` (delivered intact): empty when well-formed. */
+function malformedResponses(conn: TestConnection): string[] {
+  let rest: Buffer;
+  try {
+    rest = parseResponses(conn.client.received, { closed: true }).rest;
+  } catch (err) {
+    return [`c${conn.id}: the server sent a malformed response on a hostile link (${(err as Error).message})`];
+  }
+  if (rest.length > 0 && !conn.isReset) return [`c${conn.id}: ${rest.length} byte(s) after the last complete response, on a connection closed without a reset`];
+  return [];
 }

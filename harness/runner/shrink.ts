@@ -1,7 +1,7 @@
 import type { Scenario } from './scenario.js';
 import { runScenario, type ScenarioResult } from './run-scenario.js';
 import type { FaultOverrides } from '../sim/sim.js';
-import type { LinkFaults } from '../sim/faults.js';
+import type { HostileFaults, LinkFaults } from '../sim/faults.js';
 
 /** The simplest value of each fault parameter: what a perfect link would have. */
 const SIMPLEST: Readonly<LinkFaults> = {
@@ -13,10 +13,16 @@ const SIMPLEST: Readonly<LinkFaults> = {
   stallMs: 0,
   windowBytes: 65536,
   resetAfterBytes: null,
+  eagainChance: 0,
+  eintrChance: 0,
+  hostile: null,
 };
 
-/** In the order tried: removing a whole fault first (resets, stalls), then delays, then splits. */
-const PARAMETERS: ReadonlyArray<keyof LinkFaults> = ['resetAfterBytes', 'stallChance', 'jitterMs', 'latencyMs', 'coalesce', 'maxSegment', 'windowBytes'];
+/**
+ * In the order tried: removing a whole fault first (resets, the hostile mode, stalls, syscall
+ * errors), then delays, then splits.
+ */
+const PARAMETERS: ReadonlyArray<keyof LinkFaults> = ['resetAfterBytes', 'hostile', 'stallChance', 'eagainChance', 'eintrChance', 'jitterMs', 'latencyMs', 'coalesce', 'maxSegment', 'windowBytes'];
 
 export interface ShrinkOutcome {
   /** The last failing run, with the smallest fault schedule found. */
@@ -55,7 +61,10 @@ export async function shrink(scenario: Scenario, seed: number, start: FaultOverr
           const current = best.faults.find((f) => f.connection === connection)?.[direction]?.[parameter];
           const simplest = SIMPLEST[parameter];
           if (current === undefined || current === simplest) continue;
-          const values = parameter === 'maxSegment' ? segmentLadder(current as number) : [simplest];
+          const values: Array<LinkFaults[keyof LinkFaults]> =
+            parameter === 'maxSegment' ? segmentLadder(current as number)
+            : parameter === 'hostile' ? hostileLadder(current as HostileFaults)
+            : [simplest];
           for (const value of values) {
             if (attempts >= maxAttempts) break;
             const candidate = withOverride(overrides, connection, direction, parameter, value);
@@ -63,7 +72,7 @@ export async function shrink(scenario: Scenario, seed: number, start: FaultOverr
             if (r !== null) {
               overrides = candidate;
               best = r;
-              steps.push(`c${connection} ${direction}: ${parameter} ${String(current)} -> ${String(value)}`);
+              steps.push(`c${connection} ${direction}: ${parameter} ${show(current)} -> ${show(value)}`);
               changed = true;
               break;
             }
@@ -82,7 +91,18 @@ function segmentLadder(current: number): number[] {
   return out;
 }
 
-function withOverride(base: FaultOverrides, connection: number, direction: 'clientToServer' | 'serverToClient', parameter: keyof LinkFaults, value: number | null): FaultOverrides {
+/** The hostile mode off altogether, else one of its faults off at a time (the others kept). */
+function hostileLadder(current: HostileFaults): Array<HostileFaults | null> {
+  const out: Array<HostileFaults | null> = [null];
+  for (const fault of ['duplicate', 'reorder', 'corrupt'] as const) if (current[fault] !== 0) out.push({ ...current, [fault]: 0 });
+  return out;
+}
+
+function show(value: LinkFaults[keyof LinkFaults]): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
+function withOverride(base: FaultOverrides, connection: number, direction: 'clientToServer' | 'serverToClient', parameter: keyof LinkFaults, value: LinkFaults[keyof LinkFaults]): FaultOverrides {
   const next = structuredClone(base);
   const entry = (next[connection] ??= {});
   entry[direction] = { ...entry[direction], [parameter]: value };

@@ -15,7 +15,17 @@ interface Segment {
   kind: 'data' | 'fin';
   bytes: Buffer;
   at: number;
+  /** A second delivery made by a hostile link: these bytes were never sent, so never in flight. */
+  copy?: boolean;
+  /** Holds bytes a hostile link held back behind the next segment: not moved a second time. */
+  moved?: boolean;
 }
+
+/**
+ * At most this many failed attempts in a row for one syscall: the next one succeeds. A kernel
+ * makes progress eventually, and without a bound eagainChance + eintrChance near 1 would spin.
+ */
+export const MAX_SYSCALL_FAILURES = 8;
 
 /**
  * One direction of a simulated TCP connection. Writes are cut into segments, possibly merged
@@ -23,6 +33,20 @@ interface Segment {
  * each segment arrives no earlier than the one before it). A receiver that is not reading, or
  * that the seed stalls, holds arrived bytes; they stay "in flight" and the sender sees
  * backpressure past the window, like a closed TCP window.
+ *
+ * Syscall-style errors, as a non-blocking event loop (libuv) meets them, are modelled at both
+ * ends: the sender's write(2) of each write and the receiver's read(2) of each data segment may
+ * fail with EINTR, which is retried at once, in the same call, or EAGAIN, which is retried on the
+ * loop's next poll: later in the same virtual instant, after everything else already due then
+ * (a blocked write's bytes wait in user space, and every later write queues behind them). Virtual
+ * time never moves for them, so the timing a scenario expects is unchanged; what changes is the
+ * order of events within an instant. Each failure is a trace line (`fault EAGAIN read`), so the
+ * determinism audit covers it, and none reaches the endpoints: no byte is lost, duplicated or
+ * reordered by them.
+ *
+ * A hostile link (faults.hostile set) models a broken middlebox on top: as each data segment
+ * arrives it may be swapped with the next one, have one bit flipped, or be delivered twice. The
+ * receiver's byte stream then differs from what was sent; every such fault is traced.
  */
 export class Link {
   private readonly queue: Segment[] = [];
@@ -35,6 +59,12 @@ export class Link {
   private wantsDrain = false;
   private dead = false;
   private finQueued = false;
+  private finArrived = false;
+  /** A read that failed with EAGAIN waits for the next poll: nothing is delivered before it. */
+  private readRetryPending = false;
+  private failedReads = 0;
+  /** Segments of a write that met EAGAIN (and of every write and FIN after it) until the next poll. */
+  private blocked: Segment[] | null = null;
 
   constructor(
     readonly name: string,
@@ -46,6 +76,8 @@ export class Link {
     private readonly onDrain: () => void,
     /** Called when resetAfterBytes is reached: the connection must be reset by its sender. */
     private readonly onResetPoint: () => void,
+    /** The bytes are encrypted and differ from run to run by design: trace their sizes, not a fingerprint. */
+    private readonly opaque = false,
   ) {}
 
   get inFlight(): number {
@@ -65,6 +97,16 @@ export class Link {
     return this.finQueued;
   }
 
+  /** The FIN has been handed to the receiver. */
+  get finDelivered(): boolean {
+    return this.finArrived;
+  }
+
+  /** The hostile-link mode is on: delivered bytes need not equal sent bytes. */
+  get hostile(): boolean {
+    return this.faults.hostile !== null;
+  }
+
   /** Queue bytes; false when the window is full (wait for the drain callback). */
   send(bytes: Buffer): boolean {
     if (this.dead || this.finQueued || bytes.length === 0) return !this.dead && this.inFlightBytes < this.faults.windowBytes;
@@ -77,18 +119,25 @@ export class Link {
     }
     this.sent += data.length;
     this.inFlightBytes += data.length;
+    // The sender's write(2), attempted only when nothing waits in user space already. EINTR is
+    // retried in the same call; EAGAIN leaves the bytes queued until the next poll. The sender is
+    // not told either way: its bytes are accepted.
+    if (data.length > 0 && this.blocked === null && this.writeWouldBlock()) {
+      this.blocked = [];
+      this.clock.setTimer(0, () => this.unblock());
+    }
     let offset = 0;
     while (offset < data.length) {
       const size = Math.min(data.length - offset, this.rng.int(1, this.faults.maxSegment));
       const piece = data.subarray(offset, offset + size);
       offset += size;
-      const last = this.queue[this.queue.length - 1];
+      const last = this.blocked !== null ? this.blocked[this.blocked.length - 1] : this.queue[this.queue.length - 1];
       // Coalescing: the new bytes ride in the segment still waiting to leave.
       if (offset === size && last !== undefined && last.kind === 'data' && this.rng.chance(this.faults.coalesce)) {
         last.bytes = Buffer.concat([last.bytes, piece]);
         continue;
       }
-      this.schedule({ kind: 'data', bytes: Buffer.from(piece), at: 0 });
+      this.enqueue({ kind: 'data', bytes: Buffer.from(piece), at: 0 });
     }
     if (resetNow) {
       this.trace.add(this.clock.time, this.name, `fault reset-after-bytes ${limit}`);
@@ -104,7 +153,7 @@ export class Link {
   sendFin(): void {
     if (this.dead || this.finQueued) return;
     this.finQueued = true;
-    this.schedule({ kind: 'fin', bytes: Buffer.alloc(0), at: 0 });
+    this.enqueue({ kind: 'fin', bytes: Buffer.alloc(0), at: 0 });
   }
 
   /** The connection was reset: nothing more moves on this link. */
@@ -112,11 +161,26 @@ export class Link {
     this.dead = true;
     this.queue.length = 0;
     this.held.length = 0;
+    this.blocked = null;
   }
 
   /** The receiver started reading again: hand over what it held back, in order, on the clock. */
   receiverResumed(): void {
     if (this.held.length > 0) this.clock.setTimer(0, () => this.flushHeld());
+  }
+
+  /** A segment leaves now, or after the write that blocked ahead of it. */
+  private enqueue(segment: Segment): void {
+    if (this.blocked !== null) this.blocked.push(segment);
+    else this.schedule(segment);
+  }
+
+  /** The next poll after a write met EAGAIN: the socket is writable, what waited goes out in order. */
+  private unblock(): void {
+    const waiting = this.blocked;
+    this.blocked = null;
+    if (waiting === null || this.dead) return;
+    for (const segment of waiting) this.schedule(segment);
   }
 
   private schedule(segment: Segment): void {
@@ -132,6 +196,7 @@ export class Link {
     const segment = this.queue.shift();
     if (segment === undefined || this.dead) return;
     this.held.push(segment);
+    if (segment.kind === 'data' && this.faults.hostile !== null) this.misbehave(segment);
     if (segment.kind === 'data' && this.rng.chance(this.faults.stallChance)) {
       this.stalledUntil = this.clock.time + this.faults.stallMs;
       this.trace.add(this.clock.time, this.name, `fault stall ${this.faults.stallMs}ms`);
@@ -143,21 +208,94 @@ export class Link {
 
   private flushHeld(): void {
     while (this.held.length > 0 && !this.dead) {
-      if (!this.receiver.reading || this.clock.time < this.stalledUntil) return;
+      if (!this.receiver.reading || this.clock.time < this.stalledUntil || this.readRetryPending) return;
+      if (this.held[0]!.kind === 'data' && this.readFails()) return;
       const segment = this.held.shift()!;
       if (segment.kind === 'fin') {
         this.trace.add(this.clock.time, this.name, 'fin');
+        this.finArrived = true;
         this.receiver.deliverEnd();
         continue;
       }
-      this.trace.add(this.clock.time, this.name, `data ${segment.bytes.length} ${fingerprint(segment.bytes)}`);
-      this.inFlightBytes -= segment.bytes.length;
+      this.trace.add(this.clock.time, this.name, this.opaque ? `data ${segment.bytes.length}` : `data ${segment.bytes.length} ${fingerprint(segment.bytes)}`);
+      if (segment.copy !== true) this.inFlightBytes -= segment.bytes.length;
       this.deliveredBytes += segment.bytes.length;
       this.receiver.deliverData(segment.bytes);
       if (this.wantsDrain && this.inFlightBytes < this.faults.windowBytes) {
         this.wantsDrain = false;
         this.onDrain();
       }
+    }
+  }
+
+  /** The sender's write(2): true when it ends in EAGAIN (after any EINTR retries), each failure traced. */
+  private writeWouldBlock(): boolean {
+    for (let failures = 0; failures < MAX_SYSCALL_FAILURES; failures++) {
+      const code = this.drawSyscallError();
+      if (code === null) return false;
+      this.trace.add(this.clock.time, this.name, `fault ${code} write`);
+      if (code === 'EAGAIN') return true;
+    }
+    return false;
+  }
+
+  /**
+   * The receiver's read(2) of the next segment: EINTR is retried at once; EAGAIN (a spurious
+   * wakeup) schedules a retry on the next poll and delivers nothing until then, so true. Each
+   * failure is traced; after MAX_SYSCALL_FAILURES in a row the read goes through.
+   */
+  private readFails(): boolean {
+    for (;;) {
+      const code = this.failedReads < MAX_SYSCALL_FAILURES ? this.drawSyscallError() : null;
+      if (code === null) {
+        this.failedReads = 0;
+        return false;
+      }
+      this.failedReads++;
+      this.trace.add(this.clock.time, this.name, `fault ${code} read`);
+      if (code === 'EAGAIN') break;
+    }
+    this.readRetryPending = true;
+    this.clock.setTimer(0, () => {
+      this.readRetryPending = false;
+      this.flushHeld();
+    });
+    return true;
+  }
+
+  private drawSyscallError(): 'EINTR' | 'EAGAIN' | null {
+    if (this.rng.chance(this.faults.eintrChance)) return 'EINTR';
+    if (this.rng.chance(this.faults.eagainChance)) return 'EAGAIN';
+    return null;
+  }
+
+  /**
+   * A broken middlebox handles `segment` (just arrived, last in `held`): it may swap it with the
+   * next segment still on its way (the receiver gets the later bytes first; bytes held back are
+   * not held back again, so swaps are of neighbours), flip one of its bits, and deliver it twice
+   * (a copy right after it). A FIN is never moved before data.
+   */
+  private misbehave(segment: Segment): void {
+    const hostile = this.faults.hostile!;
+    const next = this.queue[0];
+    if (segment.moved !== true && next !== undefined && next.kind === 'data' && this.rng.chance(hostile.reorder)) {
+      const early = next.bytes;
+      next.bytes = segment.bytes;
+      next.moved = true;
+      segment.bytes = early;
+      this.trace.add(this.clock.time, this.name, `fault reorder ${segment.bytes.length} before ${next.bytes.length}`);
+    }
+    if (segment.bytes.length > 0 && this.rng.chance(hostile.corrupt)) {
+      const index = this.rng.int(0, segment.bytes.length - 1);
+      const bit = this.rng.int(0, 7);
+      segment.bytes = Buffer.from(segment.bytes);
+      segment.bytes[index]! ^= 1 << bit;
+      this.trace.add(this.clock.time, this.name, `fault corrupt byte ${index} bit ${bit}`);
+    }
+    if (this.rng.chance(hostile.duplicate)) {
+      // The copy is a separate buffer: the receiver may keep (and own) each delivery.
+      this.held.push({ kind: 'data', bytes: Buffer.from(segment.bytes), at: segment.at, copy: true });
+      this.trace.add(this.clock.time, this.name, `fault duplicate ${segment.bytes.length}`);
     }
   }
 }

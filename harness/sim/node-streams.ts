@@ -18,10 +18,11 @@ function socketError(code: string, message: string): NodeJS.ErrnoException {
 
 /**
  * The client end of `conn` as a Duplex. Reading applies backpressure to the simulated link (a
- * full readable buffer stops the client reading, so the server sees the window close). destroy()
- * sends FIN, or a reset when destroyed with an error, as closing a socket with unread trouble does.
+ * full readable buffer stops the client reading, so the server sees the window close). Like a
+ * socket's: destroy() closes (what was written still goes, then FIN), with or without an error;
+ * resetAndDestroy() sends a reset.
  */
-export function clientStream(conn: TestConnection): Duplex {
+export function clientStream(conn: TestConnection): Duplex & { resetAndDestroy(): Duplex } {
   const client = conn.client;
   let finished = false;
   const stream = new Duplex({
@@ -41,13 +42,16 @@ export function clientStream(conn: TestConnection): Duplex {
       callback();
     },
     destroy(err, callback) {
-      if (!client.closed) {
-        if (err) client.reset();
-        else client.end();
-      }
+      if (!client.closed && !resetRequested) client.end();
       callback(err);
     },
-  });
+  }) as Duplex & { resetAndDestroy(): Duplex };
+  let resetRequested = false;
+  stream.resetAndDestroy = () => {
+    resetRequested = true;
+    if (!client.closed) client.reset();
+    return stream.destroy();
+  };
   client.observe({
     data(chunk) {
       if (stream.destroyed) return;
@@ -76,18 +80,22 @@ export interface SocketLikeStream extends Duplex {
   remotePort: number;
   localAddress: string;
   localPort: number;
+  /** node:http writes its error response only on a socket that has written nothing yet. */
+  bytesWritten: number;
   setTimeout(ms: number, callback?: () => void): this;
   setNoDelay(noDelay?: boolean): this;
   setKeepAlive(enable?: boolean, initialDelay?: number): this;
   ref(): this;
   unref(): this;
+  resetAndDestroy(): this;
 }
 
 /**
  * Any Transport (the server end of a TestConnection) as a socket-like Duplex, for running a node
  * server or node:tls over it. Idle timeouts (`setTimeout`) run on `clock`, the simulation's
- * virtual clock, like every other timer in the world. destroy() closes (flush, FIN) or, with an
- * error, resets.
+ * virtual clock, like every other timer in the world. As on a kernel socket, destroy() closes
+ * (what was written still goes, then FIN; bytes arriving afterwards are answered with a reset),
+ * with or without an error, and resetAndDestroy() resets.
  */
 export function transportStream(transport: Transport, clock: Clock): SocketLikeStream {
   let waitingForDrain: (() => void) | null = null;
@@ -115,6 +123,7 @@ export function transportStream(transport: Transport, clock: Clock): SocketLikeS
         return;
       }
       touch();
+      stream.bytesWritten += chunk.length;
       if (transport.write(chunk)) callback();
       else waitingForDrain = () => callback();
     },
@@ -125,10 +134,7 @@ export function transportStream(transport: Transport, clock: Clock): SocketLikeS
     destroy(err, callback) {
       idleTimer?.cancel();
       idleTimer = null;
-      if (!transport.closed) {
-        if (err) transport.reset();
-        else transport.close();
-      }
+      if (!transport.closed) transport.close();
       const pending = waitingForDrain;
       waitingForDrain = null;
       pending?.();
@@ -141,6 +147,11 @@ export function transportStream(transport: Transport, clock: Clock): SocketLikeS
   stream.remotePort = info.remotePort;
   stream.localAddress = info.localAddress;
   stream.localPort = info.localPort;
+  stream.bytesWritten = 0;
+  stream.resetAndDestroy = function () {
+    if (!transport.closed) transport.reset();
+    return this.destroy();
+  };
   stream.setTimeout = function (ms: number, callback?: () => void) {
     idleMs = ms;
     if (callback) this.once('timeout', callback);

@@ -2,7 +2,7 @@ import { VirtualClock } from './virtual-clock.js';
 import { Rng } from './rng.js';
 import { Trace } from './trace.js';
 import { deriveLinkFaults, type FaultProfile, type LinkFaults } from './faults.js';
-import { TestConnection, type CaptureEvent } from './test-socket.js';
+import { TestConnection, type CaptureEvent, type ConnectionOptions } from './test-socket.js';
 import type { Transport } from '../../server/transport/transport.js';
 
 export interface SimOptions {
@@ -54,7 +54,7 @@ export class Sim {
   }
 
   /** Open a connection to `accept` (usually `server.accept`), with faults drawn from the seed. */
-  connect(accept: (transport: Transport) => void, faults = this.options.faults ?? {}): TestConnection {
+  connect(accept: (transport: Transport) => void, faults = this.options.faults ?? {}, options: ConnectionOptions = {}): TestConnection {
     const id = this.connections.length + 1;
     // Each connection and direction draws from its own stream, keyed by the connection's number.
     const rng = this.rng.fork(`conn-${id}`);
@@ -62,7 +62,7 @@ export class Sim {
     const conn = new TestConnection(id, this.clock, rng, {
       clientToServer: { ...deriveLinkFaults(faults.clientToServer ?? {}, rng.fork('c->s/faults')), ...override.clientToServer },
       serverToClient: { ...deriveLinkFaults(faults.serverToClient ?? {}, rng.fork('s->c/faults')), ...override.serverToClient },
-    }, this.trace, this.capture);
+    }, this.trace, this.capture, options);
     this.connections.push(conn);
     accept(conn.server);
     return conn;

@@ -33,6 +33,7 @@ export default defineScenario({
       await res.json({ total, mismatch, reads });
     },
   },
+  differential: { skip: 'installs its own aeronet handler, which has no node:http twin' },
   async run({ sim, connect, responses, check }) {
     const conn = connect();
     await conn.client.write(`POST /upload HTTP/1.1\r\nHost: sim\r\nContent-Length: ${SIZE}\r\n\r\n`);

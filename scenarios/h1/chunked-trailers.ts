@@ -18,6 +18,7 @@ export default defineScenario({
       await res.json({ length: body.length, text: body.toString('latin1'), trailers: req.body.trailers });
     },
   },
+  differential: { skip: 'installs its own aeronet handler, which has no node:http twin' },
   async run({ connect, responses, check, rng }) {
     const conn = connect();
     const body = randomText(rng.int(10, 400), rng);

@@ -17,7 +17,8 @@ export default defineScenario({
   description: 'CONNECT to an echo target over choppy links; echoes exact; the client FIN tears it down cleanly',
   faults: { clientToServer: CHOPPY, serverToClient: CHOPPY },
   server: { connect: { allow: [TARGET], dial: upstream.dial } },
-  async run({ sim, server, connect, check, rng }) {
+  differential: { skip: "CONNECT goes through aeronet's connect option (allowlist, in-sim dialer); node:http leaves CONNECT to an application handler" },
+  async run({ sim, server, connect, check, rng, sleep }) {
     const up = upstream.bind(sim);
     const conn = connect();
     const client = conn.client;
@@ -44,6 +45,8 @@ export default defineScenario({
     check(session.ended, "the client's FIN did not reach the target");
     check(session.received.toString('latin1') === sent, 'the target did not receive exactly what the client sent');
     check(up.dials.length === 1 && up.dials[0] === TARGET, `dials: ${JSON.stringify(up.dials)}`);
+    // The server's socket reports 'close' a turn after the last FIN, as a kernel socket does.
+    await sleep(0);
     check(server.connectionCount === 0, 'the tunnel is still registered after both sides closed');
   },
 });

@@ -13,7 +13,7 @@ export default defineScenario({
   name: 'h1/reset-after-bytes-request',
   description: 'resetAfterBytes 1..600 on the client->server link cuts a POST anywhere; the server recovers',
   faults: { clientToServer: { ...CHOPPY, maxSegment: [1, 64], resetAfterBytes: [1, 600] }, serverToClient: CHOPPY },
-  async run({ sim, server, connect, responses, check, rng }) {
+  async run({ sim, openConnections, connect, responses, check, rng }) {
     const conn = connect();
     const limit = conn.faults.clientToServer.resetAfterBytes!;
     const body = randomText(rng.int(700, 3000), rng);
@@ -29,7 +29,7 @@ export default defineScenario({
     check(conn.client.closed && conn.isReset, `the link did not reset after ${limit} bytes`);
     check(conn.c2s.sentBytes === limit, `the link carried ${conn.c2s.sentBytes} bytes, its reset point is ${limit}`);
     await sim.sleep(conn.faults.clientToServer.latencyMs + 1);
-    check(server.connectionCount === 0, `the server still holds ${server.connectionCount} connection(s) after the reset`);
+    check(openConnections() === 0, `the server still holds ${openConnections()} connection(s) after the reset`);
     const healthy = connect({});
     await healthy.client.write(get('/hello'));
     const [r] = await responses(healthy, 1);

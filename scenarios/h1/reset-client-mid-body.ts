@@ -12,7 +12,7 @@ export default defineScenario({
   name: 'h1/reset-client-mid-body',
   description: 'RST from the client part-way through a POST body; the server cleans up and serves the next client',
   faults: { clientToServer: CHOPPY, serverToClient: CHOPPY },
-  async run({ sim, server, connect, responses, check, rng }) {
+  async run({ sim, openConnections, connect, responses, check, rng }) {
     const conn = connect();
     const declared = rng.int(1000, 200_000);
     const sentPart = rng.int(0, declared - 1);
@@ -28,7 +28,7 @@ export default defineScenario({
     check(conn.client.closed, 'the client is not closed after its own reset');
     // The reset takes one link delay to reach the server.
     await sim.sleep(conn.faults.clientToServer.latencyMs + 1);
-    check(server.connectionCount === 0, `the server still holds ${server.connectionCount} connection(s) after the client's reset`);
+    check(openConnections() === 0, `the server still holds ${openConnections()} connection(s) after the client's reset`);
     check(!conn.client.received.toString('latin1').includes('HTTP/1.1 200'), 'a 200 came back for a body that was never completed');
     const next = connect();
     await next.client.write(get('/hello'));

@@ -1,13 +1,15 @@
 import path from 'node:path';
 import { ALL_SCENARIOS, findScenario, isSelftest } from '../../scenarios/index.js';
 import { runSimLayer } from '../../harness/runner/run-layer.js';
+import { runDifferential, type DifferentialVerdict } from '../../harness/differential/differential.js';
+import type { Scenario } from '../../harness/runner/scenario.js';
 import { UsageError } from './usage-error.js';
 import { parseFlags } from './parse-flags.js';
 
 /** Default seeds per scenario for the PR gate. */
 export const DEFAULT_SEEDS = 50;
 
-/** `aeronet run --layer sim [--list] [--scenario NAME] [--seed N | --seeds N] [--trace-hash]` */
+/** `aeronet run --layer sim [--list] [--scenario NAME] [--seed N | --seeds N] [--trace-hash | --differential]` */
 export async function runCommand(args: string[]): Promise<number> {
   const values = parseFlags(args, {
     layer: { type: 'string', default: 'sim' },
@@ -17,6 +19,7 @@ export async function runCommand(args: string[]): Promise<number> {
     seeds: { type: 'string' },
     'trace-hash': { type: 'boolean', default: false },
     artifacts: { type: 'string', default: 'artifacts' },
+    differential: { type: 'boolean', default: false },
   });
   if (values.layer !== 'sim') {
     throw new UsageError(`--layer ${values.layer} is not available yet: only the sim layer exists (proxy and netem are planned)`);
@@ -34,6 +37,11 @@ export async function runCommand(args: string[]): Promise<number> {
   if (values.seed !== undefined && values.seeds !== undefined) throw new UsageError('give --seed or --seeds, not both');
   const seeds = values.seed !== undefined ? [positiveInt(values.seed, '--seed', true)] : range(positiveInt(values.seeds ?? String(DEFAULT_SEEDS), '--seeds', false));
 
+  if (values.differential) {
+    if (values['trace-hash']) throw new UsageError('--trace-hash applies to a sim run, not to --differential');
+    return differentialCommand(values.scenario !== undefined ? scenarios : scenarios.filter((s) => s.name.startsWith('h1/')), seeds);
+  }
+
   const started = process.hrtime.bigint();
   const summary = await runSimLayer({
     scenarios,
@@ -50,6 +58,33 @@ export async function runCommand(args: string[]): Promise<number> {
   process.stdout.write(`sim layer: ${scenarios.length} scenario(s) x ${seeds.length} seed(s) = ${summary.runs} runs, ${summary.failed.length} failed, in ${seconds.toFixed(1)} s\n`);
   if (values['trace-hash']) process.stdout.write(`${summary.traceHash}\n`);
   return summary.failed.length > 0 ? 1 : 0;
+}
+
+/**
+ * `--differential`: each scenario against aeronet and node:http over the same simulated network.
+ * One line per scenario with its verdicts over the seeds; exit 1 if the two servers were both
+ * right yet answered differently, or aeronet failed.
+ */
+async function differentialCommand(scenarios: readonly Scenario[], seeds: readonly number[]): Promise<number> {
+  const started = process.hrtime.bigint();
+  const totals = new Map<DifferentialVerdict, number>();
+  for (const scenario of scenarios) {
+    const verdicts = new Map<DifferentialVerdict, string>();
+    const counts = new Map<DifferentialVerdict, number>();
+    for (const seed of seeds) {
+      const r = await runDifferential(scenario, seed);
+      counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1);
+      totals.set(r.verdict, (totals.get(r.verdict) ?? 0) + 1);
+      if (!verdicts.has(r.verdict)) verdicts.set(r.verdict, `seed ${seed}: ${r.detail}`);
+    }
+    const parts = [...counts].map(([v, n]) => `${v} ${n}/${seeds.length}`).join(', ');
+    process.stdout.write(`${scenario.name}: ${parts}\n`);
+    for (const [v, detail] of verdicts) if (v !== 'agree') process.stdout.write(`  ${v}: ${firstLine(detail)}\n`);
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const line = (['agree', 'differ', 'node-deviates', 'aeronet-failed', 'skipped'] as const).map((v) => `${totals.get(v) ?? 0} ${v}`).join(', ');
+  process.stdout.write(`differential vs node:http: ${scenarios.length} scenario(s) x ${seeds.length} seed(s): ${line}, in ${seconds.toFixed(1)} s\n`);
+  return (totals.get('differ') ?? 0) + (totals.get('aeronet-failed') ?? 0) > 0 ? 1 : 0;
 }
 
 function positiveInt(raw: string, flag: string, allowZero: boolean): number {

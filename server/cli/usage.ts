@@ -26,6 +26,8 @@ Options for run:
   --seeds <n>           Run seeds 1..n (default 50)
   --trace-hash          Print the hash of the run's event traces as the last line
   --artifacts <dir>     Where failure artifacts go (default artifacts/)
+  --differential        Run the HTTP/1.1 scenarios (or --scenario) against node:http too and
+                        compare the answers; exit 1 if both were right yet answered differently
   A failure prints its seed, the command that replays it, and its artifact folder.
 
 repro <artifact dir>    Exit 1 if the recorded failure happens again, 0 if it now passes.
