@@ -29,6 +29,17 @@ describe('failure pipeline: artifact, capture, repro', () => {
     expect(http).toMatch(/\t200$/m);
   });
 
+  it('puts a TLS connection on port 443, where tshark decodes the handshake with no options', async () => {
+    const result = await runScenario(findScenario('tls/choppy-pipelined')!, 2);
+    expect(result.ok).toBe(true);
+    const dir = writeArtifact(result, root, new Date(Date.UTC(2026, 10, 22, 12, 0, 0)));
+    expect(readManifest(dir).captureWarnings).toEqual([]);
+    const tls = execFileSync('tshark', ['-r', path.join(dir, 'capture.pcap'), '-Y', 'tls.handshake.type', '-T', 'fields', '-e', 'tcp.dstport', '-e', 'tls.handshake.type', '-e', 'tls.handshake.extensions_server_name'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    // The ClientHello (type 1) goes to 443 and names the SNI host; the ServerHello (2) answers it.
+    expect(tls).toMatch(/^443\t1\talt\.sim\.test$/m);
+    expect(tls).toMatch(/\t2(,|\t|$)/m);
+  });
+
   it('repro exits 1 when the recorded failure happens again, with the same trace', async () => {
     const result = await runScenario(findScenario('selftest/always-fails')!, 6);
     const dir = writeArtifact(result, root);

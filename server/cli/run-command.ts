@@ -75,7 +75,7 @@ async function differentialCommand(scenarios: readonly Scenario[], seeds: readon
       const r = await runDifferential(scenario, seed);
       counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1);
       totals.set(r.verdict, (totals.get(r.verdict) ?? 0) + 1);
-      if (!verdicts.has(r.verdict)) verdicts.set(r.verdict, `seed ${seed}: ${r.detail}`);
+      if (!verdicts.has(r.verdict)) verdicts.set(r.verdict, r.verdict === 'skipped' ? r.detail : `seed ${seed}: ${r.detail}`);
     }
     const parts = [...counts].map(([v, n]) => `${v} ${n}/${seeds.length}`).join(', ');
     process.stdout.write(`${scenario.name}: ${parts}\n`);
