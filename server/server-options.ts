@@ -5,6 +5,7 @@ import type { Clock } from './transport/clock.js';
 import type { Http1Limits } from './http1/limits.js';
 import type { Dialer, Http1Timeouts, UpgradeHandler } from './http1/http1-options.js';
 import type { TlsConfig } from './tls/tls-config.js';
+import type { Http2Defences, Http2Settings, Http2Timeouts } from './http2/http2-options.js';
 
 export interface ServerOptions {
   /** The application: a Router's `handle`, a composed middleware chain, or any Handler. */
@@ -31,4 +32,16 @@ export interface ServerOptions {
   upgrades?: Record<string, UpgradeHandler>;
   /** Connections beyond this are refused (closed at once). Default 10,000. */
   maxConnections?: number;
+  /**
+   * HTTP/2 (on by default): h2 by ALPN over TLS, and h2c on the plain listener (prior knowledge,
+   * or the HTTP/1.1 Upgrade). `false` serves HTTP/1.1 only.
+   */
+  http2?: Http2Options | false;
+}
+
+/** HTTP/2 settings, defences and timeouts; anything left out keeps its default. */
+export interface Http2Options {
+  settings?: Partial<Http2Settings>;
+  defences?: Partial<Http2Defences>;
+  timeouts?: Partial<Http2Timeouts>;
 }

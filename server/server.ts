@@ -4,8 +4,11 @@ import { CompressionPolicy } from './core/compression-policy.js';
 import { silentLogger, type Logger } from './core/logger.js';
 import type { Handler } from './core/types.js';
 import { Http1Connection } from './http1/http1-connection.js';
+import { Http2Connection } from './http2/http2-connection.js';
+import { h2cUpgrade } from './http2/h2c-upgrade.js';
+import { DEFAULT_HTTP2_DEFENCES, DEFAULT_HTTP2_SETTINGS, type Http2Config } from './http2/http2-options.js';
 import { DEFAULT_HTTP1_LIMITS, type Http1Limits } from './http1/limits.js';
-import { DEFAULT_HTTP1_TIMEOUTS, type ConnectionContext, type Http1Config, type Http1Timeouts } from './http1/http1-options.js';
+import { DEFAULT_HTTP1_TIMEOUTS, type ConnectionContext, type Http1Config, type Http1Timeouts, type UpgradeHandler } from './http1/http1-options.js';
 import type { ServerOptions } from './server-options.js';
 import type { Duplex } from 'node:stream';
 import { createTlsServerOptions } from './tls/tls-config.js';
@@ -51,6 +54,7 @@ export class AeronetServer {
   private listener: net.Server | tls.Server | null = null;
   /** Built once, at construction, so a bad certificate or SNI table fails createServer(). */
   private readonly tlsOptions: tls.TlsOptions | null;
+  private readonly http2: Http2Config | null;
   /** Made on first use by acceptTls(). */
   private secureContext: tls.SecureContext | null = null;
   private readonly handshakes = new Set<TlsHandshake>();
@@ -68,7 +72,10 @@ export class AeronetServer {
       methods: options.limits?.methods ? new Set(options.limits.methods) : DEFAULT_HTTP1_LIMITS.methods,
     };
     const timeouts: Http1Timeouts = { ...DEFAULT_HTTP1_TIMEOUTS, ...options.timeouts };
-    this.tlsOptions = options.tls ? createTlsServerOptions(options.tls) : null;
+    const http2 = options.http2 === false ? null : buildHttp2Config(options, timeouts);
+    this.http2 = http2;
+    // With HTTP/2 on, ALPN offers h2 first unless the TLS config lists its own protocols.
+    this.tlsOptions = options.tls ? createTlsServerOptions({ ...options.tls, alpn: options.tls.alpn ?? (http2 !== null ? ['h2', 'http/1.1'] : ['http/1.1']) }) : null;
     const connect = options.connect;
     this.config = {
       limits,
@@ -85,7 +92,13 @@ export class AeronetServer {
           }
         : null,
       upgrades: new Map(Object.entries(options.upgrades ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+      priorKnowledge: http2 !== null ? (transport, initial) => this.serveHttp2(transport, { prefaceReceived: false, initial }) : null,
     };
+    if (http2 !== null && !this.config.upgrades.has('h2c')) {
+      (this.config.upgrades as Map<string, UpgradeHandler>).set('h2c', h2cUpgrade((transport, leftover, settingsPayload, request) => {
+        this.serveHttp2(transport, { prefaceReceived: false, initial: leftover, upgrade: { settingsPayload, request } });
+      }));
+    }
     const handler: Handler = options.handler;
     this.context = {
       clock: this.clock,
@@ -112,8 +125,18 @@ export class AeronetServer {
       transport.reset();
       return;
     }
+    if (transport.info.alpnProtocol === 'h2' && this.http2 !== null) {
+      this.serveHttp2(transport, { prefaceReceived: false });
+      return;
+    }
     const conn = new Http1Connection(transport, this.context, this.config);
     this.connections.set(conn.id, conn);
+  }
+
+  private serveHttp2(transport: Transport, options: ConstructorParameters<typeof Http2Connection>[3]): void {
+    const conn = new Http2Connection(transport, this.context, this.http2!, options);
+    // A connection that failed at once (a bad preface in the first bytes) has already left.
+    if (!conn.isClosed) this.connections.set(conn.id, conn);
   }
 
   /**
@@ -227,6 +250,28 @@ export class AeronetServer {
       for (const w of waiters) w();
     }
   }
+}
+
+/** HTTP/2's configuration: its own settings and defences, timeouts defaulting to HTTP/1.1's. */
+function buildHttp2Config(options: ServerOptions, timeouts: Http1Timeouts): Http2Config {
+  const h2 = options.http2 === false ? {} : (options.http2 ?? {});
+  const connect = options.connect;
+  return {
+    settings: { ...DEFAULT_HTTP2_SETTINGS, ...h2.settings },
+    defences: { ...DEFAULT_HTTP2_DEFENCES, ...h2.defences },
+    timeouts: {
+      prefaceMs: timeouts.headersMs,
+      settingsAckMs: 10_000,
+      idleMs: 60_000,
+      sendStallMs: timeouts.sendStallMs,
+      lingerMs: timeouts.lingerMs,
+      ...h2.timeouts,
+    },
+    compression: options.compression === false ? null : new CompressionPolicy(options.compression ?? {}),
+    maxDecompressedBodyBytes: options.maxDecompressedBodyBytes === false ? null : (options.maxDecompressedBodyBytes ?? 8 * 1024 * 1024),
+    maxBodyBytes: { ...DEFAULT_HTTP1_LIMITS, ...options.limits }.maxBodyBytes,
+    connect: connect ? { allow: typeof connect.allow === 'function' ? connect.allow : connect.allow.map((a) => a.toLowerCase()), dial: connect.dial ?? netDialer, ...(connect.dialTimeoutMs !== undefined ? { dialTimeoutMs: connect.dialTimeoutMs } : {}) } : null,
+  };
 }
 
 export function createServer(options: ServerOptions): AeronetServer {

@@ -21,6 +21,8 @@ async function tlsHello(seed: number, faults: FaultProfile) {
   const server = createServer({
     handler: createDemoRouter().handle, clock: sim.clock, logger, compression: false,
     tls: { cert: SIM_SERVER_CERT_PEM, key: SIM_SERVER_KEY_PEM },
+    // HTTP/1.1 only: the client offers h2 first, and must be answered with http/1.1.
+    http2: false,
   });
   const conn = sim.connect((t) => server.acceptTls(transportStream(t, sim.clock)));
   const socket = tls.connect({ socket: clientStream(conn), ca: SIM_CA_PEM, servername: SIM_TLS_SERVERNAME, ALPNProtocols: ['h2', 'http/1.1'] });

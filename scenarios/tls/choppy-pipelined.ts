@@ -6,14 +6,14 @@ import { randomText, SIM_TLS, tlsGet } from '../support.js';
 /**
  * Pipelined requests inside TLS over choppy links: record boundaries and segment boundaries fall
  * independently, and the server must still answer in order with bodies intact. The client offers
- * h2 first; aeronet's HTTP/1.1-only default must pick http/1.1. SNI names the certificate's
+ * h2 first; with HTTP/2 turned off, aeronet must pick http/1.1. SNI names the certificate's
  * second name.
  */
 export default defineScenario({
   name: 'tls/choppy-pipelined',
   description: 'GET, POST /echo, GET pipelined over TLS on choppy links; ALPN offer h2,http/1.1 picks http/1.1; SNI alt.sim.test',
   faults: { clientToServer: CHOPPY, serverToClient: CHOPPY },
-  server: { tls: SIM_TLS },
+  server: { tls: SIM_TLS, http2: false },
   async run({ connectTls, check, rng }) {
     const t = connectTls({ alpn: ['h2', 'http/1.1'], servername: 'alt.sim.test' });
     check(await t.handshake, `the handshake failed: ${t.error()}`);

@@ -4,7 +4,9 @@ import { ObservedTransport } from '../transport/observed-transport.js';
 import { HttpDate } from '../core/http-date.js';
 import { HttpError } from '../core/types.js';
 import { Tunnel } from '../core/tunnel.js';
-import { isSettled } from '../core/server-response.js';
+import { runHandler } from '../core/run-handler.js';
+import { nextConnectionId } from '../core/connection-id.js';
+import { matchPreface } from '../http2/frames/preface.js';
 import { RequestParser, type RequestParserEvents } from './request-parser.js';
 import { HttpParseError } from './parse-error.js';
 import type { RequestHead } from './request-head.js';
@@ -26,6 +28,8 @@ const enum Phase {
   Closing,
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /** Linger used when lingerMs is configured as 0: a close must still end somewhere. */
 const DEFAULT_CLOSE_LINGER_MS = 2_000;
 
@@ -40,8 +44,7 @@ type PauseReason = 'body' | 'pipeline' | 'takeover';
  * handler with backpressure; the response is streamed to the peer with backpressure.
  */
 export class Http1Connection implements TransportEvents, RequestParserEvents {
-  private static nextId = 1;
-  readonly id = Http1Connection.nextId++;
+  readonly id = nextConnectionId();
   readonly date: HttpDate;
   private readonly parser: RequestParser;
   private readonly deadline: Deadline;
@@ -63,6 +66,8 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
   private blocked = false;
   /** A finished exchange waits for the peer to read its response before the next request. */
   private resumeAfterDrain = false;
+  /** Bytes read so far while they could still be the HTTP/2 preface; null once decided (or h2 off). */
+  private prefaceCheck: Buffer | null;
   /** Clock reading for the synchronous onData turn in progress; -1 outside one. */
   private turnNow = -1;
 
@@ -75,6 +80,7 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
     this.parser = new RequestParser(this, config.limits);
     this.deadline = new Deadline(context.clock, () => this.onDeadline());
     this.sendStall = new Deadline(context.clock, () => this.onSendStall());
+    this.prefaceCheck = config.priorKnowledge !== null ? EMPTY : null;
     transport.attach(this);
     this.deadline.set(config.timeouts.keepAliveMs);
   }
@@ -108,8 +114,24 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
 
   // ---- TransportEvents ----
 
-  onData(chunk: Buffer): void {
+  onData(data: Buffer): void {
     if (this.closing || this.detached) return;
+    let chunk = data;
+    if (this.prefaceCheck !== null) {
+      // RFC 9113 §3.3: a connection that starts with the HTTP/2 preface is h2c with prior knowledge.
+      const got = this.prefaceCheck.length > 0 ? Buffer.concat([this.prefaceCheck, data]) : data;
+      const match = matchPreface(got);
+      if (match === 'partial') {
+        this.prefaceCheck = Buffer.from(got);
+        return;
+      }
+      this.prefaceCheck = null;
+      if (match === 'match') {
+        this.handOverToHttp2(got);
+        return;
+      }
+      chunk = got;
+    }
     // Input is parsed strictly in arrival order: while anything is held, new bytes queue behind it.
     if (this.held.length > 0 || !this.canParse()) {
       this.hold(chunk);
@@ -308,48 +330,11 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
   // ---- Application dispatch ----
 
   private dispatch(ex: Http1Exchange): void {
-    let result: void | Promise<void>;
-    try {
-      result = this.context.handler(ex.request, ex.response);
-    } catch (err) {
-      this.handlerFailed(ex, err);
-      return;
-    }
-    // `(req, res) => res.send(...)` hands back send()'s settled promise: nothing to wait for.
-    if (result !== undefined && !isSettled(result) && typeof (result as Promise<void>).then === 'function') {
-      (result as Promise<void>).then(
-        () => this.handlerReturned(ex),
-        (err: unknown) => this.handlerFailed(ex, err),
-      );
-    } else this.handlerReturned(ex);
-  }
-
-  private handlerReturned(ex: Http1Exchange): void {
-    if (!ex.response.started) this.handlerFailed(ex, new Error('handler returned without sending a response'));
-  }
-
-  private handlerFailed(ex: Http1Exchange, err: unknown): void {
-    if (ex.response.finished && ex.responded) {
-      this.context.logger.log('warn', 'http.handler-error-after-response', { connection: this.id, error: String(err) });
-      return;
-    }
-    if (ex.response.started) {
-      // Too late for a status: the peer must see a broken message, never a complete-looking one.
-      this.context.logger.log('error', 'http.handler-error-mid-response', { connection: this.id, error: String(err) });
-      ex.response.fail(err instanceof Error ? err : new Error(String(err)));
-      return;
-    }
-    if (err instanceof HttpError && err.status >= 400 && err.status < 600) {
-      this.context.logger.log('info', 'http.handler-http-error', { connection: this.id, status: err.status, message: err.message });
-      this.sendError(ex, err.status, err.message, err.headers.map(([n, v]) => [n, v] as [string, string]));
-      return;
-    }
-    this.context.logger.log('error', 'http.handler-error', { connection: this.id, method: ex.head.method, target: ex.head.target, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-    this.sendError(ex, 500, 'internal server error', []);
+    runHandler(this.context.handler, ex, this.context.logger, this.id);
   }
 
   /** Answer an exchange with an error of our own, discarding anything the handler had set. */
-  private sendError(ex: Http1Exchange, status: number, message: string, fields: Array<[string, string]>): void {
+  sendError(ex: Http1Exchange, status: number, message: string, fields: Array<[string, string]>): void {
     // A request whose body we will not read to the end leaves the stream unusable.
     if (!ex.messageComplete && (ex.awaitingContinue || status === 413)) ex.closeAfter = true;
     ex.response.replaceWithError(status, `${message}\n`, fields);
@@ -557,7 +542,7 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
     this.heldBytes = 0;
     const upgrade = this.pendingUpgrade;
     if (upgrade !== null) {
-      const handedOver = this.detach();
+      const handedOver = upgrade.takesConnection === true ? this.leaveRegistry() : this.detach();
       const token = ex.head.upgrade!.split(',').map((t) => t.trim()).find((t) => this.config.upgrades.get(t.toLowerCase()) === upgrade)!;
       const fields: Array<[string, string]> = [['connection', 'upgrade'], ['upgrade', token], ...(upgrade.responseFields?.(ex.head) ?? [])];
       let head = 'HTTP/1.1 101 Switching Protocols\r\n';
@@ -568,6 +553,24 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
       return;
     }
     void this.connect(ex, leftover);
+  }
+
+  /** The peer speaks HTTP/2 (prior knowledge): the transport and what was read go to an HTTP/2 connection. */
+  private handOverToHttp2(initial: Buffer): void {
+    const transport = this.leaveRegistry();
+    this.context.logger.log('debug', 'http1.h2c-prior-knowledge', { connection: this.id });
+    this.config.priorKnowledge!(transport, initial);
+  }
+
+  /** For a protocol that registers its own connection: this one is done now, and forgotten. */
+  private leaveRegistry(): Transport {
+    this.detached = true;
+    this.closed = true;
+    this.deadline.dispose();
+    this.sendStall.dispose();
+    this.setReadPaused('takeover', false);
+    this.context.connectionClosed(this);
+    return this.transport;
   }
 
   /**

@@ -3,6 +3,7 @@ import { ServerRequest } from '../core/server-request.js';
 import { DecodedRequestBody } from '../core/decoded-body.js';
 import { ServerResponse } from '../core/server-response.js';
 import type { FieldList, ResponseSink } from '../core/response-sink.js';
+import type { HandlerFailureTarget } from '../core/run-handler.js';
 import { statusHasNoContent } from '../core/status-text.js';
 import type { RequestHead } from './request-head.js';
 import { chunkHeader, lastChunk, serializeHead, type ResponseFraming } from './response-head.js';
@@ -17,7 +18,7 @@ const COALESCE_LIMIT = 16 * 1024;
  * One request/response exchange on an HTTP/1.1 connection. It is the ResponseSink that turns the
  * protocol-agnostic Response into bytes, and the BodySource behind the request's body stream.
  */
-export class Http1Exchange implements ResponseSink, BodySource {
+export class Http1Exchange implements ResponseSink, BodySource, HandlerFailureTarget {
   readonly request: ServerRequest;
   readonly response: ServerResponse;
   readonly body: RequestBodyStream;
@@ -178,6 +179,11 @@ export class Http1Exchange implements ResponseSink, BodySource {
 
   waitForDrain(): Promise<void> {
     return this.connection.waitForDrain();
+  }
+
+  /** HandlerFailureTarget: answer with an error of the server's own. */
+  sendError(status: number, message: string, fields: Array<[string, string]>): void {
+    this.connection.sendError(this, status, message, fields);
   }
 
   abort(reason: Error): void {

@@ -54,6 +54,11 @@ export interface UpgradeHandler {
    * handler. `body` is the request's content; `leftover` holds bytes that followed the request.
    */
   upgrade(head: RequestHead, body: Buffer, transport: Transport, leftover: Buffer): void;
+  /**
+   * The new protocol is a server connection of its own (h2c), registered with the server by the
+   * handler: the HTTP/1.1 connection leaves the registry at once instead of following the transport.
+   */
+  takesConnection?: boolean;
 }
 
 export interface Http1Config {
@@ -69,6 +74,11 @@ export interface Http1Config {
   connect: ConnectOptions | null;
   /** Upgrade handlers by protocol token, lower-case ('h2c'). */
   upgrades: ReadonlyMap<string, UpgradeHandler>;
+  /**
+   * h2c with prior knowledge (RFC 9113 §3.3): a connection that opens with the HTTP/2 preface is
+   * handed, with the bytes read so far, to this; null when HTTP/2 is off.
+   */
+  priorKnowledge: ((transport: Transport, initial: Buffer) => void) | null;
 }
 
 /** What a connection needs from the server that owns it. */
