@@ -110,7 +110,8 @@ export class Http2Connection implements TransportEvents {
     this.date = new HttpDate(clock);
     const settings = config.settings;
     this.reader = new FrameReader({ maxFrameSize: DEFAULT_MAX_FRAME_SIZE });
-    this.decoder = new HpackDecoder({ maxTableSize: settings.headerTableSize, maxHeaderListSize: settings.maxHeaderListSize });
+    // The protocol's initial table size until the peer acknowledges ours (RFC 9113 §6.5.3).
+    this.decoder = new HpackDecoder({ maxTableSize: 4096, maxHeaderListSize: settings.maxHeaderListSize });
     const d = config.defences;
     this.peerResets = new Budget(clock, d.maxPeerResets, d.budgetWindowMs);
     this.provokedResets = new Budget(clock, d.maxProvokedResets, d.budgetWindowMs);
@@ -520,6 +521,7 @@ export class Http2Connection implements TransportEvents {
         this.settingsAckDeadline.clear();
         // Our SETTINGS now apply to what the peer sends (§6.5.3).
         this.reader.setMaxFrameSize(this.config.settings.maxFrameSize);
+        this.decoder.setMaxTableSize(this.config.settings.headerTableSize);
       }
       return;
     }

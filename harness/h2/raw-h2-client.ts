@@ -1,0 +1,231 @@
+import { CONNECTION_PREFACE, FrameFlag, FrameType, MAX_ALLOWED_FRAME_SIZE } from '../../server/http2/frames/constants.js';
+import type { Frame, FrameDecodeError, PrioritySpec, Setting } from '../../server/http2/frames/frame.js';
+import { FrameReader } from '../../server/http2/frames/frame-reader.js';
+import { encodeData, encodeFrame, encodeGoaway, encodePing, encodePriority, encodeRstStream, encodeSettings, encodeSettingsAck, encodeWindowUpdate } from '../../server/http2/frames/frame-writer.js';
+import { HpackDecoder, HpackEncoder } from '../../server/http2/hpack/index.js';
+
+/** A received frame; HEADERS/CONTINUATION blocks, once complete, are decoded into `fields`. */
+export type ReceivedFrame = Frame & { fields?: Array<[string, string]> };
+
+/** Where the client's bytes go: a socket, a TLS socket or a simulated connection's client end. */
+export interface RawH2Io {
+  write(bytes: Buffer): void;
+}
+
+export interface HeadersOptions {
+  endStream?: boolean;
+  /** Split the block: HEADERS without END_HEADERS then CONTINUATION frames of this many bytes. */
+  continuationBytes?: number;
+  /** Leave the block open (no END_HEADERS on the last frame sent). */
+  leaveOpen?: boolean;
+  padding?: number;
+  priority?: PrioritySpec;
+}
+
+/**
+ * A frame-level HTTP/2 client for tests and the conformance suite: it sends exactly the frames it
+ * is told to (well-formed or not) and records every frame the server sends, decoding field blocks
+ * with its own HPACK context. It does no I/O of its own: the caller wires `io` and feeds received
+ * bytes to `receive()`, so the same client drives a socket on real time or a TestSocket on virtual
+ * time.
+ */
+export class RawH2Client {
+  readonly frames: ReceivedFrame[] = [];
+  /** Set when the server's bytes could not be read as frames (a broken server). */
+  decodeError: FrameDecodeError | null = null;
+  readonly encoder = new HpackEncoder({ huffman: 'never' });
+  readonly decoder = new HpackDecoder({ maxTableSize: 4096, maxHeaderListSize: 1 << 20 });
+  private readonly reader = new FrameReader({ maxFrameSize: MAX_ALLOWED_FRAME_SIZE });
+  private openBlock: { frame: ReceivedFrame; parts: Buffer[] } | null = null;
+  private listeners: Array<() => void> = [];
+
+  constructor(private readonly io: RawH2Io) {}
+
+  /** Bytes from the server. */
+  receive(chunk: Buffer): void {
+    this.reader.push(chunk);
+    for (let r = this.reader.next(); r !== null; r = this.reader.next()) {
+      if (r.kind === 'error') {
+        this.decodeError ??= r;
+        if (r.scope === 'connection') break;
+        continue;
+      }
+      this.record(r);
+    }
+    const listeners = this.listeners;
+    this.listeners = [];
+    for (const l of listeners) l();
+  }
+
+  /** Called once after the next batch of received frames (for waits built on top). */
+  onceReceived(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private record(frame: Frame): void {
+    const received: ReceivedFrame = frame;
+    if (frame.type === 'HEADERS' || frame.type === 'PUSH_PROMISE') {
+      if (frame.endHeaders) received.fields = this.decodeBlock([frame.fragment]);
+      else this.openBlock = { frame: received, parts: [Buffer.from(frame.fragment)] };
+    } else if (frame.type === 'CONTINUATION' && this.openBlock !== null) {
+      this.openBlock.parts.push(Buffer.from(frame.fragment));
+      if (frame.endHeaders) {
+        this.openBlock.frame.fields = this.decodeBlock(this.openBlock.parts);
+        this.openBlock = null;
+      }
+    }
+    this.frames.push(received);
+  }
+
+  private decodeBlock(parts: Buffer[]): Array<[string, string]> {
+    try {
+      return this.decoder.decode(Buffer.concat(parts));
+    } catch {
+      return [['x-raw-client', 'undecodable field block']];
+    }
+  }
+
+  // ---- Sending ----
+
+  /** The client preface: the magic octets and a SETTINGS frame (RFC 9113 §3.4). */
+  preface(settings: Setting[] = []): this {
+    this.io.write(Buffer.concat([CONNECTION_PREFACE, encodeSettings(settings)]));
+    return this;
+  }
+
+  settings(settings: Setting[]): this {
+    this.io.write(encodeSettings(settings));
+    return this;
+  }
+
+  settingsAck(): this {
+    this.io.write(encodeSettingsAck());
+    return this;
+  }
+
+  /** A request's field block; fields are sent exactly as given (no validation). */
+  headers(streamId: number, fields: Array<[string, string]>, options: HeadersOptions = {}): this {
+    const block = this.encoder.encode(fields);
+    const firstLength = options.continuationBytes !== undefined ? Math.min(block.length, options.continuationBytes) : block.length;
+    const first = block.subarray(0, firstLength);
+    const last = firstLength === block.length;
+    let flags = (options.endStream ? FrameFlag.END_STREAM : 0) | (last && !options.leaveOpen ? FrameFlag.END_HEADERS : 0);
+    const prefix: Buffer[] = [];
+    const suffix: Buffer[] = [];
+    if (options.padding !== undefined) {
+      flags |= FrameFlag.PADDED;
+      prefix.push(Buffer.from([options.padding]));
+      suffix.push(Buffer.alloc(options.padding));
+    }
+    if (options.priority !== undefined) {
+      flags |= FrameFlag.PRIORITY;
+      const p = Buffer.alloc(5);
+      p.writeUInt32BE((options.priority.exclusive ? 0x80000000 : 0) | options.priority.dependency, 0);
+      p[4] = options.priority.weight - 1;
+      prefix.push(p);
+    }
+    this.io.write(encodeFrame(FrameType.HEADERS, flags, streamId, Buffer.concat([...prefix, first, ...suffix])));
+    for (let at = firstLength; at < block.length; at += options.continuationBytes!) {
+      const end = Math.min(block.length, at + options.continuationBytes!);
+      const done = end === block.length && !options.leaveOpen;
+      this.io.write(encodeFrame(FrameType.CONTINUATION, done ? FrameFlag.END_HEADERS : 0, streamId, block.subarray(at, end)));
+    }
+    return this;
+  }
+
+  /** A field block encoded by the caller (HPACK edge cases, bombs), in one HEADERS frame. */
+  headerBlock(streamId: number, block: Buffer, endStream = true): this {
+    this.io.write(encodeFrame(FrameType.HEADERS, FrameFlag.END_HEADERS | (endStream ? FrameFlag.END_STREAM : 0), streamId, block));
+    return this;
+  }
+
+  /** A GET-like request with the usual pseudo-headers. */
+  request(streamId: number, path = '/hello', options: HeadersOptions & { method?: string; extra?: Array<[string, string]>; authority?: string } = {}): this {
+    const fields: Array<[string, string]> = [[':method', options.method ?? 'GET'], [':scheme', 'http'], [':authority', options.authority ?? 'localhost'], [':path', path], ...(options.extra ?? [])];
+    return this.headers(streamId, fields, { endStream: true, ...options });
+  }
+
+  continuation(streamId: number, fragment: Buffer, endHeaders: boolean): this {
+    this.io.write(encodeFrame(FrameType.CONTINUATION, endHeaders ? FrameFlag.END_HEADERS : 0, streamId, fragment));
+    return this;
+  }
+
+  data(streamId: number, data: Buffer | string, endStream = false): this {
+    this.io.write(encodeData(streamId, typeof data === 'string' ? Buffer.from(data) : data, endStream));
+    return this;
+  }
+
+  rst(streamId: number, code: number): this {
+    this.io.write(encodeRstStream(streamId, code));
+    return this;
+  }
+
+  ping(opaque = Buffer.from('aeronet!'), ack = false): this {
+    this.io.write(encodePing(opaque, ack));
+    return this;
+  }
+
+  windowUpdate(streamId: number, increment: number): this {
+    this.io.write(encodeWindowUpdate(streamId, increment));
+    return this;
+  }
+
+  priority(streamId: number, spec: PrioritySpec): this {
+    this.io.write(encodePriority(streamId, spec));
+    return this;
+  }
+
+  goaway(lastStreamId: number, code: number): this {
+    this.io.write(encodeGoaway(lastStreamId, code));
+    return this;
+  }
+
+  /** Any frame, with any type, flags, stream and payload. */
+  frame(type: number, flags: number, streamId: number, payload: Buffer = Buffer.alloc(0)): this {
+    this.io.write(encodeFrame(type, flags, streamId, payload));
+    return this;
+  }
+
+  raw(bytes: Buffer): this {
+    this.io.write(bytes);
+    return this;
+  }
+
+  // ---- Reading what came back ----
+
+  /** Frames of a type, optionally on one stream. */
+  framesOf<T extends ReceivedFrame['type']>(type: T, streamId?: number): Array<Extract<ReceivedFrame, { type: T }>> {
+    return this.frames.filter((f) => f.type === type && (streamId === undefined || f.streamId === streamId)) as Array<Extract<ReceivedFrame, { type: T }>>;
+  }
+
+  /** The GOAWAY the server sent, if any. */
+  get goawayFrame(): Extract<ReceivedFrame, { type: 'GOAWAY' }> | undefined {
+    return this.framesOf('GOAWAY')[0];
+  }
+
+  /** The first RST_STREAM on a stream, if any. */
+  rstOn(streamId: number): Extract<ReceivedFrame, { type: 'RST_STREAM' }> | undefined {
+    return this.framesOf('RST_STREAM', streamId)[0];
+  }
+
+  /** The response on a stream so far: status, fields, body, and whether END_STREAM arrived. */
+  response(streamId: number): { status: number | null; fields: Array<[string, string]>; body: Buffer; ended: boolean } {
+    let status: number | null = null;
+    const fields: Array<[string, string]> = [];
+    const body: Buffer[] = [];
+    let ended = false;
+    for (const f of this.frames) {
+      if (f.streamId !== streamId) continue;
+      if (f.type === 'HEADERS' && f.fields !== undefined) {
+        const s = f.fields.find(([n]) => n === ':status');
+        if (s !== undefined && !s[1].startsWith('1')) status = Number(s[1]);
+        fields.push(...f.fields);
+        if (f.endStream) ended = true;
+      } else if (f.type === 'DATA') {
+        body.push(f.data);
+        if (f.endStream) ended = true;
+      }
+    }
+    return { status, fields, body: Buffer.concat(body), ended };
+  }
+}
