@@ -5,6 +5,7 @@ import { HttpDate } from '../core/http-date.js';
 import { HttpError } from '../core/types.js';
 import { Tunnel } from '../core/tunnel.js';
 import { runHandler } from '../core/run-handler.js';
+import { connectAllowed, dialConnectTarget } from '../core/connect-dial.js';
 import { nextConnectionId } from '../core/connection-id.js';
 import { matchPreface } from '../http2/frames/preface.js';
 import { RequestParser, type RequestParserEvents } from './request-parser.js';
@@ -599,31 +600,23 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
       this.sendError(ex, 501, 'CONNECT tunnelling is not enabled on this server', []);
       return;
     }
-    const allowed = typeof options.allow === 'function' ? options.allow(authority) : options.allow.includes(authority.toLowerCase());
-    if (!allowed) {
+    if (!connectAllowed(options, authority)) {
       this.context.logger.log('warn', 'http1.connect-refused', { connection: this.id, target: authority });
       this.sendError(ex, 403, `CONNECT to ${authority} is not allowed`, []);
       return;
     }
     // Bytes the client pipelined after CONNECT belong to the tunnel; stop reading until it exists.
     this.setReadPaused('takeover', true);
-    const colon = authority.lastIndexOf(':');
-    let host = authority.slice(0, colon);
-    if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
-    const port = Number(authority.slice(colon + 1));
-    const timeoutMs = options.dialTimeoutMs ?? 10_000;
-    let upstream;
-    try {
-      upstream = await withTimeout(options.dial(host, port), timeoutMs, this.context.clock);
-    } catch (err) {
-      const timedOut = err instanceof DialTimeout;
-      this.context.logger.log('warn', 'http1.connect-failed', { connection: this.id, target: authority, error: String(err) });
+    const dialed = await dialConnectTarget(options, authority, this.context.clock);
+    if (!dialed.ok) {
+      this.context.logger.log('warn', 'http1.connect-failed', { connection: this.id, target: authority, error: dialed.error });
       if (this.closed) return;
       this.setReadPaused('takeover', false);
       ex.closeAfter = true;
-      this.sendError(ex, timedOut ? 504 : 502, timedOut ? `CONNECT to ${authority} timed out` : `CONNECT to ${authority} failed`, []);
+      this.sendError(ex, dialed.status, dialed.message, []);
       return;
     }
+    const upstream = dialed.upstream;
     if (this.closed) {
       upstream.close();
       return;
@@ -637,22 +630,4 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
     new Tunnel(handedOver, upstream, (up, down) => logger.log('info', 'http1.tunnel-closed', { connection: id, target: authority, bytesUp: up, bytesDown: down })).start(leftover);
     this.transport.resume();
   }
-}
-
-class DialTimeout extends Error {}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, clock: ConnectionContext['clock']): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = clock.setTimer(ms, () => reject(new DialTimeout(`no answer within ${ms} ms`)));
-    promise.then(
-      (v) => {
-        timer.cancel();
-        resolve(v);
-      },
-      (e: unknown) => {
-        timer.cancel();
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }

@@ -17,6 +17,7 @@ import { checkTrailerFields, parseRequestFields } from './request-fields.js';
 import { Http2Stream, StreamState } from './http2-stream.js';
 import type { Http2Config } from './http2-options.js';
 import { Budget } from './budget.js';
+import { tunnelOverStream } from './connect-tunnel.js';
 
 /** How a stream we no longer track ended: frames that arrive afterwards are judged by it (§5.1). */
 const enum Closed {
@@ -435,15 +436,18 @@ export class Http2Connection implements TransportEvents {
       this.sendRst(id, ErrorCode.PROTOCOL_ERROR, `malformed request on stream ${id}: ${parsed}`, true);
       return;
     }
-    if (parsed.method === 'CONNECT') {
+    if (parsed.method === 'CONNECT' && this.config.connect === null) {
       this.closedStreams.set(id, Closed.ResetByUs);
-      this.respondWithoutStream(id, 501, 'CONNECT over HTTP/2 is not enabled on this server');
+      this.respondWithoutStream(id, 501, 'CONNECT tunnelling is not enabled on this server');
       return;
     }
     const stream = new Http2Stream(id, this, parsed, block.endStream, this.peer.initialWindowSize, this.config.settings.initialWindowSize);
     this.streams.set(id, stream);
     this.idleDeadline.clear();
-    runHandler(this.context.handler, stream, this.context.logger, this.id);
+    if (parsed.method === 'CONNECT') {
+      stream.isTunnel = true;
+      void tunnelOverStream(stream, this, this.config.connect!, this.context);
+    } else runHandler(this.context.handler, stream, this.context.logger, this.id);
   }
 
   private onHeadersForKnownStream(id: number, block: HeaderBlock, fields: Array<[string, string]> | null, tooLarge: boolean): void {
@@ -625,6 +629,8 @@ export class Http2Connection implements TransportEvents {
       return;
     }
     stream.state = StreamState.HalfClosedLocal;
+    // A tunnel is half-closed like TCP: the client may keep sending after the target's FIN.
+    if (stream.isTunnel) return;
     // §8.1: the response is complete but the request is not; ask the client to stop sending.
     this.sendRst(stream.id, ErrorCode.NO_ERROR, 'response complete before the request', false);
     this.closeStream(stream, Closed.ResetByUs, new HttpError(499, 'the response completed before the request body'));

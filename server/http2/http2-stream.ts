@@ -52,6 +52,8 @@ export class Http2Stream implements ResponseSink, BodySource, HandlerFailureTarg
   received = 0;
   responded = false;
   headersSent = false;
+  /** A CONNECT tunnel (RFC 9113 §8.5): half-closes like TCP instead of ending with the response. */
+  isTunnel = false;
   readonly output: Output[] = [];
   queuedBytes = 0;
   private drainWaiters: Array<() => void> = [];

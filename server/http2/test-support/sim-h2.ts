@@ -27,10 +27,11 @@ export interface SimH2Conn {
 }
 
 /** Test-only: aeronet with the demo routes over the simulated network, for frame-level HTTP/2 tests. */
-export function simH2World(seed: number, options: Partial<ServerOptions> = {}): SimH2World {
+export function simH2World(seed: number, options: Partial<ServerOptions> | ((sim: Sim) => Partial<ServerOptions>) = {}): SimH2World {
   const sim = new Sim({ seed });
   const logger = new MemoryLogger();
-  const server = createServer({ handler: createDemoRouter().handle, compression: false, ...options, clock: sim.clock, logger });
+  const extra = typeof options === 'function' ? options(sim) : options;
+  const server = createServer({ handler: createDemoRouter().handle, compression: false, ...extra, clock: sim.clock, logger });
   return {
     sim,
     server,
@@ -39,11 +40,8 @@ export function simH2World(seed: number, options: Partial<ServerOptions> = {}): 
       const conn = sim.connect((t) => server.accept(t), faults);
       const client = new RawH2Client({ write: (bytes) => { if (!conn.client.closed) void conn.client.write(bytes).catch(() => {}); } });
       conn.client.observe({ data: (chunk) => client.receive(chunk), end: () => {}, closed: () => {} });
-      const until = (pred: () => boolean, ms = 5_000) => {
-        let timedOut = false;
-        sim.sleep(ms).then(() => { timedOut = true; }, () => {});
-        return conn.client.until(() => pred() || timedOut || conn.client.closed || conn.client.ended).then(() => pred());
-      };
+      const until = (pred: () => boolean, ms = 5_000) =>
+        Promise.race([conn.client.until(() => pred() || conn.client.closed), sim.sleep(ms)]).then(() => pred());
       return {
         conn,
         client,
