@@ -31,6 +31,18 @@ export interface HeadersOptions {
  */
 export class RawH2Client {
   readonly frames: ReceivedFrame[] = [];
+  /**
+   * Frames received per type name ('SETTINGS', 'PING', 'UNKNOWN'...), recorded or not: floods
+   * read back hundreds of thousands of acknowledgements that are counted, not kept.
+   */
+  readonly counts = new Map<string, number>();
+  /** Frames received in all, recorded or not. */
+  receivedFrames = 0;
+  /**
+   * Which frames to keep in `frames` (default: all). Field-block frames are always decoded, so
+   * the HPACK context stays in step whatever is kept.
+   */
+  recordFilter: ((frame: Frame) => boolean) | null = null;
   /** Set when the server's bytes could not be read as frames (a broken server). */
   decodeError: FrameDecodeError | null = null;
   readonly encoder = new HpackEncoder({ huffman: 'never' });
@@ -63,6 +75,8 @@ export class RawH2Client {
   }
 
   private record(frame: Frame): void {
+    this.receivedFrames++;
+    this.counts.set(frame.type, (this.counts.get(frame.type) ?? 0) + 1);
     const received: ReceivedFrame = frame;
     if (frame.type === 'HEADERS' || frame.type === 'PUSH_PROMISE') {
       if (frame.endHeaders) received.fields = this.decodeBlock([frame.fragment]);
@@ -74,7 +88,7 @@ export class RawH2Client {
         this.openBlock = null;
       }
     }
-    this.frames.push(received);
+    if (this.recordFilter === null || this.recordFilter(frame)) this.frames.push(received);
   }
 
   private decodeBlock(parts: Buffer[]): Array<[string, string]> {
@@ -105,7 +119,15 @@ export class RawH2Client {
 
   /** A request's field block; fields are sent exactly as given (no validation). */
   headers(streamId: number, fields: Array<[string, string]>, options: HeadersOptions = {}): this {
-    const block = this.encoder.encode(fields);
+    return this.headerBlock(streamId, this.encoder.encode(fields), options);
+  }
+
+  /**
+   * An already encoded field block (hand-made HPACK representations, broken ones included), sent
+   * as HEADERS and CONTINUATION frames like `headers`. The client's encoder does not see it: a
+   * block that changes the server's dynamic table puts the two contexts out of step.
+   */
+  headerBlock(streamId: number, block: Buffer, options: HeadersOptions = {}): this {
     const firstLength = options.continuationBytes !== undefined ? Math.min(block.length, options.continuationBytes) : block.length;
     const first = block.subarray(0, firstLength);
     const last = firstLength === block.length;
@@ -130,12 +152,6 @@ export class RawH2Client {
       const done = end === block.length && !options.leaveOpen;
       this.io.write(encodeFrame(FrameType.CONTINUATION, done ? FrameFlag.END_HEADERS : 0, streamId, block.subarray(at, end)));
     }
-    return this;
-  }
-
-  /** A field block encoded by the caller (HPACK edge cases, bombs), in one HEADERS frame. */
-  headerBlock(streamId: number, block: Buffer, endStream = true): this {
-    this.io.write(encodeFrame(FrameType.HEADERS, FrameFlag.END_HEADERS | (endStream ? FrameFlag.END_STREAM : 0), streamId, block));
     return this;
   }
 

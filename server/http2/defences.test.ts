@@ -56,8 +56,8 @@ describe('HTTP/2 defences: each abuse gets a bounded outcome', () => {
       // table; the second references it (index 62) 100 times, 1 byte each: ~300 KB decoded.
       const pseudo = Buffer.from([0x82, 0x86, 0x84]); // :method GET, :scheme http, :path /
       const big = Buffer.concat([Buffer.from([0x40, 0x05]), Buffer.from('x-big'), Buffer.from([0x7f, 0xb9, 0x16]) /* 3000 = 127 + 57 + 22·128 */, Buffer.alloc(3000, 0x78)]);
-      h.client.headerBlock(1, Buffer.concat([pseudo, big]));
-      h.client.headerBlock(3, Buffer.concat([pseudo, Buffer.alloc(100, 0x80 | 62)]));
+      h.client.headerBlock(1, Buffer.concat([pseudo, big]), { endStream: true });
+      h.client.headerBlock(3, Buffer.concat([pseudo, Buffer.alloc(100, 0x80 | 62)]), { endStream: true });
       h.client.request(5, '/hello');
       await h.until(() => h.client.response(5).ended);
     })());
