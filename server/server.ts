@@ -308,4 +308,21 @@ function validateOptions(o: ServerOptions): void {
     }
     positiveInt(o.connect.dialTimeoutMs, 'connect.dialTimeoutMs');
   }
+  if (o.http2 !== undefined && o.http2 !== false) validateHttp2Options(o.http2, positiveInt);
+}
+
+/** HTTP/2 settings must be values the protocol allows (RFC 9113 §6.5.2), or SETTINGS would be a lie. */
+function validateHttp2Options(h2: NonNullable<ServerOptions['http2']>, positiveInt: (value: unknown, name: string, allowZero?: boolean) => void): void {
+  if (h2 === false) return;
+  if (h2 === null || typeof h2 !== 'object') throw new TypeError('createServer: http2 must be an object of options or false');
+  const s = h2.settings ?? {};
+  positiveInt(s.headerTableSize, 'http2.settings.headerTableSize', true);
+  positiveInt(s.maxConcurrentStreams, 'http2.settings.maxConcurrentStreams');
+  positiveInt(s.initialWindowSize, 'http2.settings.initialWindowSize');
+  positiveInt(s.maxHeaderListSize, 'http2.settings.maxHeaderListSize');
+  positiveInt(s.maxFrameSize, 'http2.settings.maxFrameSize');
+  if (s.initialWindowSize !== undefined && s.initialWindowSize > 0x7fffffff) throw new RangeError('createServer: http2.settings.initialWindowSize must be at most 2^31-1 (RFC 9113 §6.9.2)');
+  if (s.maxFrameSize !== undefined && (s.maxFrameSize < 16_384 || s.maxFrameSize > 16_777_215)) throw new RangeError('createServer: http2.settings.maxFrameSize must be from 16384 to 16777215 (RFC 9113 §6.5.2)');
+  for (const [key, value] of Object.entries(h2.defences ?? {})) positiveInt(value, `http2.defences.${key}`);
+  for (const [key, value] of Object.entries(h2.timeouts ?? {})) positiveInt(value, `http2.timeouts.${key}`, true);
 }
