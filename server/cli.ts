@@ -3,6 +3,7 @@ import { serveCommand } from './cli/serve-command.js';
 import { runCommand } from './cli/run-command.js';
 import { reproCommand } from './cli/repro-command.js';
 import { shrinkCommand } from './cli/shrink-command.js';
+import { conformanceCommand } from './cli/conformance-command.js';
 import { USAGE } from './cli/usage.js';
 import { UsageError } from './cli/usage-error.js';
 
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   run: runCommand,
   repro: reproCommand,
   shrink: shrinkCommand,
+  conformance: conformanceCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

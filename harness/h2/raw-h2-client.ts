@@ -43,6 +43,8 @@ export class RawH2Client {
    * the HPACK context stays in step whatever is kept.
    */
   recordFilter: ((frame: Frame) => boolean) | null = null;
+  /** The first octets received (up to 64): shows what a server that does not speak HTTP/2 sent. */
+  head: Buffer = Buffer.alloc(0);
   /** Set when the server's bytes could not be read as frames (a broken server). */
   decodeError: FrameDecodeError | null = null;
   readonly encoder = new HpackEncoder({ huffman: 'never' });
@@ -55,6 +57,7 @@ export class RawH2Client {
 
   /** Bytes from the server. */
   receive(chunk: Buffer): void {
+    if (this.head.length < 64) this.head = Buffer.concat([this.head, chunk.subarray(0, 64 - this.head.length)]);
     this.reader.push(chunk);
     for (let r = this.reader.next(); r !== null; r = this.reader.next()) {
       if (r.kind === 'error') {
@@ -101,19 +104,46 @@ export class RawH2Client {
 
   // ---- Sending ----
 
+  private batched: Buffer[] | null = null;
+
+  private send(bytes: Buffer): void {
+    if (this.batched !== null) this.batched.push(bytes);
+    else this.io.write(bytes);
+  }
+
+  /**
+   * Everything `fn` sends goes out as one write, in order: thousands of small frames (a flood,
+   * a burst of resets) cost one syscall or one simulated segment instead of one each.
+   */
+  batch(fn: (client: this) => void): this {
+    if (this.batched !== null) {
+      fn(this);
+      return this;
+    }
+    const parts: Buffer[] = [];
+    this.batched = parts;
+    try {
+      fn(this);
+    } finally {
+      this.batched = null;
+    }
+    if (parts.length > 0) this.io.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+    return this;
+  }
+
   /** The client preface: the magic octets and a SETTINGS frame (RFC 9113 §3.4). */
   preface(settings: Setting[] = []): this {
-    this.io.write(Buffer.concat([CONNECTION_PREFACE, encodeSettings(settings)]));
+    this.send(Buffer.concat([CONNECTION_PREFACE, encodeSettings(settings)]));
     return this;
   }
 
   settings(settings: Setting[]): this {
-    this.io.write(encodeSettings(settings));
+    this.send(encodeSettings(settings));
     return this;
   }
 
   settingsAck(): this {
-    this.io.write(encodeSettingsAck());
+    this.send(encodeSettingsAck());
     return this;
   }
 
@@ -142,15 +172,15 @@ export class RawH2Client {
     if (options.priority !== undefined) {
       flags |= FrameFlag.PRIORITY;
       const p = Buffer.alloc(5);
-      p.writeUInt32BE((options.priority.exclusive ? 0x80000000 : 0) | options.priority.dependency, 0);
+      p.writeUInt32BE((options.priority.exclusive ? 0x80000000 : 0) + options.priority.dependency, 0);
       p[4] = options.priority.weight - 1;
       prefix.push(p);
     }
-    this.io.write(encodeFrame(FrameType.HEADERS, flags, streamId, Buffer.concat([...prefix, first, ...suffix])));
+    this.send(encodeFrame(FrameType.HEADERS, flags, streamId, Buffer.concat([...prefix, first, ...suffix])));
     for (let at = firstLength; at < block.length; at += options.continuationBytes!) {
       const end = Math.min(block.length, at + options.continuationBytes!);
       const done = end === block.length && !options.leaveOpen;
-      this.io.write(encodeFrame(FrameType.CONTINUATION, done ? FrameFlag.END_HEADERS : 0, streamId, block.subarray(at, end)));
+      this.send(encodeFrame(FrameType.CONTINUATION, done ? FrameFlag.END_HEADERS : 0, streamId, block.subarray(at, end)));
     }
     return this;
   }
@@ -162,48 +192,48 @@ export class RawH2Client {
   }
 
   continuation(streamId: number, fragment: Buffer, endHeaders: boolean): this {
-    this.io.write(encodeFrame(FrameType.CONTINUATION, endHeaders ? FrameFlag.END_HEADERS : 0, streamId, fragment));
+    this.send(encodeFrame(FrameType.CONTINUATION, endHeaders ? FrameFlag.END_HEADERS : 0, streamId, fragment));
     return this;
   }
 
   data(streamId: number, data: Buffer | string, endStream = false): this {
-    this.io.write(encodeData(streamId, typeof data === 'string' ? Buffer.from(data) : data, endStream));
+    this.send(encodeData(streamId, typeof data === 'string' ? Buffer.from(data) : data, endStream));
     return this;
   }
 
   rst(streamId: number, code: number): this {
-    this.io.write(encodeRstStream(streamId, code));
+    this.send(encodeRstStream(streamId, code));
     return this;
   }
 
-  ping(opaque = Buffer.from('aeronet!'), ack = false): this {
-    this.io.write(encodePing(opaque, ack));
+  ping(opaque: Buffer = Buffer.from('aeronet!'), ack = false): this {
+    this.send(encodePing(opaque, ack));
     return this;
   }
 
   windowUpdate(streamId: number, increment: number): this {
-    this.io.write(encodeWindowUpdate(streamId, increment));
+    this.send(encodeWindowUpdate(streamId, increment));
     return this;
   }
 
   priority(streamId: number, spec: PrioritySpec): this {
-    this.io.write(encodePriority(streamId, spec));
+    this.send(encodePriority(streamId, spec));
     return this;
   }
 
   goaway(lastStreamId: number, code: number): this {
-    this.io.write(encodeGoaway(lastStreamId, code));
+    this.send(encodeGoaway(lastStreamId, code));
     return this;
   }
 
   /** Any frame, with any type, flags, stream and payload. */
   frame(type: number, flags: number, streamId: number, payload: Buffer = Buffer.alloc(0)): this {
-    this.io.write(encodeFrame(type, flags, streamId, payload));
+    this.send(encodeFrame(type, flags, streamId, payload));
     return this;
   }
 
   raw(bytes: Buffer): this {
-    this.io.write(bytes);
+    this.send(bytes);
     return this;
   }
 

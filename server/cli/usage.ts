@@ -7,6 +7,7 @@ Commands:
   run       Run the fault-injection scenarios on a harness layer (today: the sim layer)
   repro     Re-run a recorded failure from its artifact folder
   shrink    Reduce a recorded failure's fault schedule to a minimal one that still fails
+  conformance  Run the HTTP/2 conformance suite (h2spec's 147 cases, RFC 9113, abuse) against a server
   help      Show this help
 
 Options for serve:
@@ -29,6 +30,24 @@ Options for run:
   --differential        Run the HTTP/1.1 scenarios (or --scenario) against node:http too and
                         compare the answers; exit 1 if both were right yet answered differently
   A failure prints its seed, the command that replays it, and its artifact folder.
+
+Options for conformance h2 [ID or group ...]:
+  --host <addr>         Server address (required)
+  --port <n>            Server port (required)
+  --tls                 HTTP/2 over TLS with ALPN h2 (default: cleartext, prior knowledge)
+  --insecure            With --tls: accept any certificate
+  --servername <name>   With --tls: the SNI name (default: --host when it is a name)
+  --strict              Run the strict-only case too, and require the error code the RFC names
+                        in each GOAWAY/RST_STREAM (h2spec accepts any close)
+  --timeout <ms>        How long to wait for each expected outcome (default 2000)
+  --stall-limit <ms>    How long a response may stay stalled at a zero window (default 60000)
+  --path <path>         :path of GET requests (default /)
+  --post-path <path>    :path of POST requests, best one that reads the body (default: --path)
+  --large-path <path>   :path of a response larger than a flow-control window (default: --path)
+  --json <file>         Also write the report as JSON
+  --junit <file>        Also write the report as JUnit XML
+  IDs or groups select cases (http2/6.5.2/1, http2/6.5, generic, hpack, rfc9113, abuse, h2spec);
+  default: all. Exit 1 when a case fails.
 
 repro <artifact dir>    Exit 1 if the recorded failure happens again, 0 if it now passes.
 shrink <artifact dir>   Write a new artifact with the minimal failing fault schedule, and a

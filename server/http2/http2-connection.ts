@@ -495,6 +495,11 @@ export class Http2Connection implements TransportEvents {
       this.sendRst(id, ErrorCode.STREAM_CLOSED, `${type} on stream ${id} after its RST_STREAM (RFC 9113 §5.1)`, true);
       return;
     }
+    if (how === undefined && type === 'HEADERS') {
+      // A stream id we never saw, below one we did: ids only grow (§5.1.1).
+      this.connectionError(ErrorCode.PROTOCOL_ERROR, `HEADERS on stream ${id}, lower than stream ${this.lastPeerStreamId} already opened (RFC 9113 §5.1.1)`, 'http2.stream-id-order');
+      return;
+    }
     // Closed after END_STREAM both ways, or too long ago to tell: a connection error (§5.1).
     this.connectionError(ErrorCode.STREAM_CLOSED, `${type} on closed stream ${id} (RFC 9113 §5.1)`, 'http2.closed-stream');
   }
@@ -556,6 +561,8 @@ export class Http2Connection implements TransportEvents {
               this.connectionError(ErrorCode.FLOW_CONTROL_ERROR, `SETTINGS_INITIAL_WINDOW_SIZE pushes stream ${stream.id}'s window past 2^31-1 (RFC 9113 §6.9.2)`, 'http2.flow-control');
               return false;
             }
+            // A response waiting for credit may go on now (flushed once the SETTINGS are applied).
+            if (delta > 0 && stream.output.length > 0 && stream.sendWindow.available > 0 && !this.ready.includes(stream)) this.ready.push(stream);
           }
           break;
         }
@@ -624,6 +631,7 @@ export class Http2Connection implements TransportEvents {
 
   /** We sent END_STREAM. */
   private localEnded(stream: Http2Stream): void {
+    if (stream.state === StreamState.Closed) return;
     if (stream.state === StreamState.HalfClosedRemote) {
       this.closeStream(stream, Closed.Ended, null);
       return;
@@ -640,7 +648,7 @@ export class Http2Connection implements TransportEvents {
     if (stream.state === StreamState.Closed) return;
     stream.state = StreamState.Closed;
     this.streams.delete(stream.id);
-    this.closedStreams.set(stream.id, how);
+    if (this.closedStreams.get(stream.id) !== Closed.ResetByPeer) this.closedStreams.set(stream.id, how);
     if (this.closedStreams.size > REMEMBERED_CLOSED) this.closedStreams.delete(this.closedStreams.keys().next().value!);
     if (reason !== null) stream.cancel(reason);
     else stream.wakeDrainWaiters();
@@ -744,7 +752,7 @@ export class Http2Connection implements TransportEvents {
     while (!this.writeBlocked && !this.closing && this.ready.length > 0) {
       const stream = this.ready.shift()!;
       const item = stream.output[0];
-      if (item === undefined) continue;
+      if (item === undefined || stream.state === StreamState.Closed) continue;
       if (item.kind === 'trailers') {
         stream.output.shift();
         const block = this.encoder.encode(item.fields);
@@ -776,10 +784,18 @@ export class Http2Connection implements TransportEvents {
       }
       if (stream.output.length > 0) this.ready.push(stream);
     }
-    if (progressed || this.ready.length === 0) {
-      if (this.ready.length === 0 && !this.writeBlocked) this.sendStall.clear();
-      else this.sendStall.set(this.config.timeouts.sendStallMs);
-    } else if (!this.sendStall.armed && this.config.timeouts.sendStallMs > 0) this.sendStall.set(this.config.timeouts.sendStallMs);
+    // The stall clock runs while any response has output it cannot send (no credit, or a peer
+    // that does not read), and restarts whenever something moves.
+    const stallMs = this.config.timeouts.sendStallMs;
+    if (stallMs <= 0 || this.closing) return;
+    if (!this.writeBlocked && !this.hasQueuedOutput()) this.sendStall.clear();
+    else if (progressed || !this.sendStall.armed) this.sendStall.set(stallMs);
+  }
+
+  private hasQueuedOutput(): boolean {
+    if (this.ready.length > 0) return true;
+    for (const stream of this.streams.values()) if (stream.output.length > 0) return true;
+    return false;
   }
 
   private onSendStall(): void {

@@ -199,6 +199,8 @@ export class Http2Stream implements ResponseSink, BodySource, HandlerFailureTarg
   }
 
   private queue(item: Output, bytes: number): void {
+    // A reset stream sends nothing more (RFC 9113 §5.1 "closed").
+    if (this.state === StreamState.Closed) return;
     this.output.push(item);
     this.queuedBytes += bytes;
     this.connection.scheduleOutput(this);

@@ -1,0 +1,52 @@
+import { summarize, type CaseResult, type SuiteReport } from './run-suite.js';
+
+/** Text as XML 1.0 character data or attribute value: escaped, and without the characters XML cannot hold. */
+export function xmlEscape(s: string): string {
+  return s
+    .replace(/[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '\ufffd')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(3);
+
+function counts(cases: readonly CaseResult[]): string {
+  const s = summarize(cases);
+  const ms = cases.reduce((sum, c) => sum + c.ms, 0);
+  return `tests="${cases.length}" failures="${s.failed}" errors="0" skipped="${s.skipped}" time="${seconds(ms)}"`;
+}
+
+/**
+ * The report as JUnit XML, for CI dashboards: one <testsuite> per top-level group (generic,
+ * http2, hpack, rfc9113, abuse), one <testcase> per case, named "id: title", its class the
+ * case's group; a failure carries expected and actual, a skip its reason.
+ */
+export function renderJunit(report: SuiteReport): string {
+  const groups = new Map<string, CaseResult[]>();
+  for (const c of report.cases) {
+    const top = c.id.split('/')[0]!;
+    let list = groups.get(top);
+    if (list === undefined) groups.set(top, (list = []));
+    list.push(c);
+  }
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="${xmlEscape(`HTTP/2 conformance: ${report.target}`)}" ${counts(report.cases)}>`];
+  for (const [name, cases] of groups) {
+    out.push(`  <testsuite name="${xmlEscape(name)}" ${counts(cases)}>`);
+    for (const c of cases) {
+      const open = `    <testcase classname="${xmlEscape(c.id.slice(0, c.id.lastIndexOf('/')))}" name="${xmlEscape(`${c.id}: ${c.title}`)}" time="${seconds(c.ms)}"`;
+      if (c.result === 'passed') out.push(`${open}/>`);
+      else if (c.result === 'skipped') out.push(`${open}>`, `      <skipped message="${xmlEscape(c.actual)}"/>`, '    </testcase>');
+      else {
+        out.push(`${open}>`);
+        out.push(`      <failure message="${xmlEscape(`expected: ${c.expected}`)}" type="conformance">${xmlEscape(`expected: ${c.expected}\nactual: ${c.actual}`)}</failure>`);
+        out.push('    </testcase>');
+      }
+    }
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>');
+  return `${out.join('\n')}\n`;
+}

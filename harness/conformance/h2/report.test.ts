@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { renderJson } from './report-json.js';
+import { renderJunit, xmlEscape } from './report-junit.js';
+import { renderText } from './report-text.js';
+import type { SuiteReport } from './run-suite.js';
+
+const REPORT: SuiteReport = {
+  target: '127.0.0.1:8080 (h2c)',
+  cases: [
+    { id: 'generic/1/1', title: 'Sends a client connection preface', result: 'passed', expected: 'SETTINGS frame', actual: 'SETTINGS(MAX_CONCURRENT_STREAMS=100)', ms: 3 },
+    { id: 'http2/5.4.1/2', title: 'Sends an invalid PING frame to receive GOAWAY frame', result: 'skipped', expected: '', actual: 'strict mode only (--strict)', ms: 0 },
+    {
+      id: 'http2/6.5.2/1',
+      title: 'SETTINGS_ENABLE_PUSH (0x2): Sends the value other than 0 or 1',
+      result: 'failed',
+      expected: 'GOAWAY frame (error code: PROTOCOL_ERROR), or the connection closed',
+      actual: 'GOAWAY(last stream 0, INTERNAL_ERROR, "<bad> & \'odd\'"), then nothing decisive within 2000 ms (timeout)',
+      ms: 2001,
+    },
+    { id: 'abuse/ping-flood/1', title: 'Sends PING frames without reading the acknowledgements', result: 'passed', expected: 'x', actual: 'y', ms: 40 },
+  ],
+};
+
+describe('report renderers', () => {
+  it('JSON: exactly {"target", "cases": [{"id","title","result","expected","actual","ms"}]}', () => {
+    const extra = { ...REPORT, cases: REPORT.cases.map((c) => ({ ...c, internal: true })) };
+    const parsed = JSON.parse(renderJson(extra)) as unknown;
+    expect(parsed).toEqual(REPORT);
+    expect(Object.keys(parsed as object)).toEqual(['target', 'cases']);
+    for (const c of (parsed as SuiteReport).cases) expect(Object.keys(c)).toEqual(['id', 'title', 'result', 'expected', 'actual', 'ms']);
+    expect(renderJson(REPORT).endsWith('}\n')).toBe(true);
+  });
+
+  it('text: a tree of group headings, ✓/✗/- per case, failures detailed and listed, the counts last', () => {
+    expect(renderText(REPORT)).toBe(
+      [
+        'HTTP/2 conformance: 127.0.0.1:8080 (h2c)',
+        '',
+        'Generic tests for HTTP/2 server',
+        '  1. Starting HTTP/2',
+        '    ✓ 1: Sends a client connection preface',
+        '',
+        'Hypertext Transfer Protocol Version 2 (HTTP/2)',
+        '  5. Streams and Multiplexing',
+        '    5.4. Error Handling',
+        '      5.4.1. Connection Error Handling',
+        '        - 2: Sends an invalid PING frame to receive GOAWAY frame (skipped: strict mode only (--strict))',
+        '  6. Frame Definitions',
+        '    6.5. SETTINGS',
+        '      6.5.2. Defined SETTINGS Parameters',
+        '        ✗ 1: SETTINGS_ENABLE_PUSH (0x2): Sends the value other than 0 or 1',
+        '          -> expected: GOAWAY frame (error code: PROTOCOL_ERROR), or the connection closed',
+        '             actual:   GOAWAY(last stream 0, INTERNAL_ERROR, "<bad> & \'odd\'"), then nothing decisive within 2000 ms (timeout)',
+        '',
+        'Abuse resistance (not in h2spec)',
+        '  PING flood (CVE-2019-9512)',
+        '    ✓ 1: Sends PING frames without reading the acknowledgements',
+        '',
+        'Failures:',
+        '  ✗ http2/6.5.2/1: SETTINGS_ENABLE_PUSH (0x2): Sends the value other than 0 or 1',
+        '',
+        'h2spec cases (3): 1 passed, 1 failed, 1 skipped',
+        'extra cases (1): 1 passed, 0 failed, 0 skipped',
+        '4 cases in 2.0 s',
+        '2 passed, 1 failed, 1 skipped',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('text: no failure list and no split counts when there is nothing to split', () => {
+    const text = renderText({ target: 't', cases: [REPORT.cases[0]!] });
+    expect(text).not.toContain('Failures:');
+    expect(text).not.toContain('h2spec cases');
+    expect(text.trimEnd().split('\n').pop()).toBe('1 passed, 0 failed, 0 skipped');
+  });
+
+  it('JUnit XML: a testsuite per top-level group, failures with expected and actual, skips with the reason', () => {
+    expect(renderJunit(REPORT)).toBe(
+      [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<testsuites name="HTTP/2 conformance: 127.0.0.1:8080 (h2c)" tests="4" failures="1" errors="0" skipped="1" time="2.044">',
+        '  <testsuite name="generic" tests="1" failures="0" errors="0" skipped="0" time="0.003">',
+        '    <testcase classname="generic/1" name="generic/1/1: Sends a client connection preface" time="0.003"/>',
+        '  </testsuite>',
+        '  <testsuite name="http2" tests="2" failures="1" errors="0" skipped="1" time="2.001">',
+        '    <testcase classname="http2/5.4.1" name="http2/5.4.1/2: Sends an invalid PING frame to receive GOAWAY frame" time="0.000">',
+        '      <skipped message="strict mode only (--strict)"/>',
+        '    </testcase>',
+        '    <testcase classname="http2/6.5.2" name="http2/6.5.2/1: SETTINGS_ENABLE_PUSH (0x2): Sends the value other than 0 or 1" time="2.001">',
+        '      <failure message="expected: GOAWAY frame (error code: PROTOCOL_ERROR), or the connection closed" type="conformance">expected: GOAWAY frame (error code: PROTOCOL_ERROR), or the connection closed',
+        'actual: GOAWAY(last stream 0, INTERNAL_ERROR, &quot;&lt;bad&gt; &amp; &apos;odd&apos;&quot;), then nothing decisive within 2000 ms (timeout)</failure>',
+        '    </testcase>',
+        '  </testsuite>',
+        '  <testsuite name="abuse" tests="1" failures="0" errors="0" skipped="0" time="0.040">',
+        '    <testcase classname="abuse/ping-flood" name="abuse/ping-flood/1: Sends PING frames without reading the acknowledgements" time="0.040"/>',
+        '  </testsuite>',
+        '</testsuites>',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('escapes XML and replaces characters XML 1.0 cannot carry', () => {
+    expect(xmlEscape('a<b>&"\'')).toBe('a&lt;b&gt;&amp;&quot;&apos;');
+    expect(xmlEscape('nul\0 bell\x07 tab\t ok')).toBe('nul\ufffd bell\ufffd tab\t ok');
+  });
+});

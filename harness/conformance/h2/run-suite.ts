@@ -1,0 +1,160 @@
+import type { CaseContext, H2Case, Verdict } from './case.js';
+import { ALL_CASES, H2SPEC_CASES } from './cases/index.js';
+import { handshake } from './handshake.js';
+import type { H2Conn, H2Target } from './target.js';
+
+export type CaseResultKind = 'passed' | 'failed' | 'skipped';
+
+export interface CaseResult {
+  id: string;
+  title: string;
+  result: CaseResultKind;
+  expected: string;
+  actual: string;
+  /** How long the case took, on the target's clock (virtual time in the sim). */
+  ms: number;
+}
+
+export interface SuiteReport {
+  target: string;
+  cases: CaseResult[];
+}
+
+export interface SuiteOptions {
+  /** Run the strict-only cases too (h2spec's --strict). */
+  strict?: boolean;
+  /** Per wait (default 2000 ms, as h2spec). */
+  timeoutMs?: number;
+  /**
+   * Case ids or group prefixes ("http2/6.5", "generic", "abuse"); "h2spec" names h2spec's three
+   * groups. Empty: every case, ours included.
+   */
+  filter?: readonly string[];
+  /** :path for GET requests (default "/"). */
+  path?: string;
+  /** :path for POST requests (default: path). */
+  postPath?: string;
+  /** :path of a large response (default: path). */
+  largePath?: string;
+  /** Most bytes a flood case writes (default 32 MiB: past the kernel's socket buffers). */
+  floodBytes?: number;
+  /** How long a response may stay stalled by a peer that grants no credit (default 60 s). */
+  stallLimitMs?: number;
+  /** Case ids or group prefixes to leave out (after `filter`). */
+  exclude?: readonly string[];
+  /** The cases to choose from (default: all). */
+  cases?: readonly H2Case[];
+  /** Called after each case, for progress output. */
+  onCase?: (result: CaseResult) => void;
+}
+
+export const DEFAULT_TIMEOUT_MS = 2000;
+export const DEFAULT_FLOOD_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_STALL_LIMIT_MS = 60_000;
+
+/** Does `id` fall under a filter entry (the id itself, or a group prefix of it)? */
+function matches(id: string, entry: string): boolean {
+  const e = entry.replace(/\/+$/, '');
+  if (e === 'h2spec') return H2SPEC_CASES.some((c) => c.id === id);
+  return id === e || id.startsWith(`${e}/`);
+}
+
+/** The cases a filter selects, in suite order, and the filter entries that select nothing. */
+export function selectCases(filter: readonly string[], cases: readonly H2Case[] = ALL_CASES): { cases: H2Case[]; unknown: string[] } {
+  if (filter.length === 0) return { cases: [...cases], unknown: [] };
+  return {
+    cases: cases.filter((c) => filter.some((e) => matches(c.id, e))),
+    unknown: filter.filter((e) => !cases.some((c) => matches(c.id, e))),
+  };
+}
+
+/**
+ * Run the suite against a target, one case at a time, each on a fresh connection that is closed
+ * afterwards. Never throws for a misbehaving server: a case that cannot connect or crashes is a
+ * failed case whose `actual` says why.
+ */
+export async function runH2Suite(target: H2Target, options: SuiteOptions = {}): Promise<SuiteReport> {
+  const excluded = options.exclude ?? [];
+  const cases = selectCases(options.filter ?? [], options.cases ?? ALL_CASES).cases.filter((c) => !excluded.some((e) => matches(c.id, e)));
+  const now = target.now ?? (() => performance.now());
+  const results: CaseResult[] = [];
+  for (const c of cases) {
+    const started = now();
+    let verdict: Verdict;
+    if (c.strict === true && options.strict !== true) verdict = { passed: false, skipped: true, expected: '', actual: 'strict mode only (--strict)' };
+    else verdict = await runCase(target, c, options);
+    const result: CaseResult = {
+      id: c.id,
+      title: c.title,
+      result: verdict.skipped === true ? 'skipped' : verdict.passed ? 'passed' : 'failed',
+      expected: verdict.expected,
+      actual: verdict.actual,
+      ms: Math.round(now() - started),
+    };
+    results.push(result);
+    options.onCase?.(result);
+  }
+  return { target: target.describe, cases: results };
+}
+
+async function runCase(target: H2Target, c: H2Case, options: SuiteOptions): Promise<Verdict> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const opened: H2Conn[] = [];
+  const connect = async (): Promise<H2Conn> => {
+    const conn = await target.connect();
+    opened.push(conn);
+    return conn;
+  };
+  try {
+    let conn: H2Conn;
+    try {
+      conn = await connect();
+    } catch (err) {
+      return { passed: false, expected: 'a connection', actual: `cannot connect: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    let serverSettings = new Map<number, number>();
+    if (c.handshake !== false) {
+      const hs = await handshake(conn, timeoutMs, c.settings ?? []);
+      if (!hs.ok) return { passed: false, expected: 'the connection handshake (SETTINGS exchanged and acknowledged)', actual: hs.actual };
+      serverSettings = hs.settings;
+    }
+    const path = options.path ?? '/';
+    const authority = target.authority ?? 'localhost';
+    const scheme = target.scheme ?? 'http';
+    const request = (method: string, p?: string): Array<[string, string]> => [[':method', method], [':scheme', scheme], [':path', p ?? ctx.postPath], [':authority', authority]];
+    const ctx: CaseContext = {
+      timeoutMs,
+      strict: options.strict === true,
+      path,
+      postPath: options.postPath ?? path,
+      largePath: options.largePath ?? path,
+      authority,
+      scheme,
+      floodBytes: options.floodBytes ?? DEFAULT_FLOOD_BYTES,
+      stallLimitMs: options.stallLimitMs ?? DEFAULT_STALL_LIMIT_MS,
+      serverSettings,
+      get: (p = path) => request('GET', p),
+      request,
+      async connect() {
+        const extra = await connect();
+        const hs = await handshake(extra, timeoutMs);
+        if (!hs.ok) throw new Error(`handshake on another connection failed: ${hs.actual}`);
+        return extra;
+      },
+    };
+    return await c.run(conn, ctx);
+  } catch (err) {
+    return { passed: false, expected: 'the case to run to its verdict', actual: `error: ${err instanceof Error ? err.message : String(err)}` };
+  } finally {
+    for (const conn of opened) conn.close();
+  }
+}
+
+/** Counts of a report's results. */
+export function summarize(cases: readonly CaseResult[]): { passed: number; failed: number; skipped: number } {
+  return {
+    passed: cases.filter((c) => c.result === 'passed').length,
+    failed: cases.filter((c) => c.result === 'failed').length,
+    skipped: cases.filter((c) => c.result === 'skipped').length,
+  };
+}
