@@ -46,6 +46,26 @@ import hostileReorderPipelined from './hostile/reorder-pipelined.js';
 import hostileCorruptHeaders from './hostile/corrupt-headers.js';
 import hostileCorruptChunkedBody from './hostile/corrupt-chunked-body.js';
 import hostileMixedResponsePath from './hostile/mixed-response-path.js';
+import h2FramesByteByByte from './h2/frames-byte-by-byte.js';
+import h2FramesCoalesced from './h2/frames-coalesced.js';
+import h2WindowUpdateRace from './h2/window-update-race.js';
+import h2SettingsWindowShrinkGrow from './h2/settings-window-shrink-grow.js';
+import h2TinyWindowDribble from './h2/tiny-window-dribble.js';
+import h2RstInsideContinuation from './h2/rst-inside-continuation.js';
+import h2RstStreamMidResponse from './h2/rst-stream-mid-response.js';
+import h2GoawayDrainInFlight from './h2/goaway-drain-in-flight.js';
+import h2ResetMidUpload from './h2/reset-mid-upload.js';
+import h2HalfCloseMidResponse from './h2/half-close-mid-response.js';
+import h2ResetMidResponse from './h2/reset-mid-response.js';
+import h2NodeClientChoppy from './h2/node-client-choppy.js';
+import h2H2cUpgradeChoppy from './h2/h2c-upgrade-choppy.js';
+import h2TlsAlpnH2 from './h2/tls-alpn-h2.js';
+import h2TlsNodeClient from './h2/tls-node-client.js';
+import h2SettingsGrowResumesStream from './h2/settings-grow-resumes-stream.js';
+import h2StreamWindowStall from './h2/stream-window-stall.js';
+import h2NoFramesAfterReset from './h2/no-frames-after-reset.js';
+import h2ResetLeavesNoTimer from './h2/reset-leaves-no-timer.js';
+import h2EmptyEndStreamNegativeWindow from './h2/empty-end-stream-negative-window.js';
 import alwaysFails from './selftest/always-fails.js';
 
 /** Every scenario, in a fixed order (by topic). Names under selftest/ are excluded from normal runs. */
@@ -97,6 +117,26 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   hostileCorruptHeaders,
   hostileCorruptChunkedBody,
   hostileMixedResponsePath,
+  h2FramesByteByByte,
+  h2FramesCoalesced,
+  h2WindowUpdateRace,
+  h2SettingsWindowShrinkGrow,
+  h2TinyWindowDribble,
+  h2RstInsideContinuation,
+  h2RstStreamMidResponse,
+  h2GoawayDrainInFlight,
+  h2ResetMidUpload,
+  h2HalfCloseMidResponse,
+  h2ResetMidResponse,
+  h2NodeClientChoppy,
+  h2H2cUpgradeChoppy,
+  h2TlsAlpnH2,
+  h2TlsNodeClient,
+  h2SettingsGrowResumesStream,
+  h2StreamWindowStall,
+  h2NoFramesAfterReset,
+  h2ResetLeavesNoTimer,
+  h2EmptyEndStreamNegativeWindow,
   alwaysFails,
 ];
 

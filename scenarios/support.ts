@@ -118,3 +118,10 @@ export const SIM_TLS = { cert: SIM_SERVER_CERT_PEM, key: SIM_SERVER_KEY_PEM };
 export function tlsGet(path: string, extra = ''): string {
   return `GET ${path} HTTP/1.1\r\nHost: sim.test\r\n${extra}\r\n`;
 }
+
+/**
+ * HTTP/2 helpers (in h2/h2-support.ts): connectH2() puts a frame-level client (RawH2Client) with
+ * per-stream responses and a flow-control audit on a simulated connection; connectH2Tls() does
+ * the same inside TLS with ALPN h2; nodeH2OverSim() runs node:http2's client over the sim.
+ */
+export { connectH2, connectH2Tls, nodeH2OverSim, nodeH2Session, H2Peer, type H2Conn, type H2TlsConn } from './h2/h2-support.js';

@@ -661,8 +661,9 @@ export class Http2Connection implements TransportEvents {
 
   /** A stream error (§5.4.2): RST_STREAM; counted against the provoked-reset budget (MadeYouReset). */
   private streamError(stream: Http2Stream, code: number, message: string): void {
-    this.closeStream(stream, Closed.ResetByUs, new HttpError(400, message));
+    // RST_STREAM first: closing the last stream may close the connection.
     this.sendRst(stream.id, code, message, true);
+    this.closeStream(stream, Closed.ResetByUs, new HttpError(400, message));
   }
 
   private streamErrorById(id: number, code: number, message: string): void {
@@ -675,8 +676,9 @@ export class Http2Connection implements TransportEvents {
   /** Called by a stream whose response broke mid-way, and on our own resets. */
   resetStream(stream: Http2Stream, code: number, message: string, log = true): void {
     if (stream.state === StreamState.Closed) return;
-    this.closeStream(stream, Closed.ResetByUs, new HttpError(499, message));
+    // RST_STREAM first: closing the last stream may close the connection.
     this.sendRst(stream.id, code, message, false);
+    this.closeStream(stream, Closed.ResetByUs, new HttpError(499, message));
     if (log) this.context.logger.log('info', 'http2.stream-reset', { connection: this.id, stream: stream.id, code: errorCodeName(code), message });
   }
 
@@ -762,7 +764,9 @@ export class Http2Connection implements TransportEvents {
         continue;
       }
       const remaining = item.bytes.length - item.offset;
-      const n = Math.min(remaining, stream.sendWindow.available, this.connSendWindow.available, this.peer.maxFrameSize);
+      // Never negative: a SETTINGS shrink can leave a window below zero (§6.9.2), and an empty
+      // DATA frame carrying END_STREAM may be sent whatever the windows say (§6.9.1).
+      const n = Math.max(0, Math.min(remaining, stream.sendWindow.available, this.connSendWindow.available, this.peer.maxFrameSize));
       if (remaining > 0 && n <= 0) {
         // Waiting for credit: WINDOW_UPDATE puts the stream back in line.
         if (stream.sendWindow.available > 0) this.ready.push(stream); // only the connection window is shut
@@ -917,6 +921,11 @@ export class Http2Connection implements TransportEvents {
    */
   private closeGracefully(): void {
     if (this.closing) return;
+    // §6.8: say GOAWAY before closing, even when the peer went first.
+    if (!this.goawaySent) {
+      this.goawaySent = true;
+      this.write(encodeGoaway(this.lastPeerStreamId, ErrorCode.NO_ERROR));
+    }
     this.closing = true;
     for (const d of [this.prefaceDeadline, this.settingsAckDeadline, this.idleDeadline, this.sendStall]) d.clear();
     const reason = new HttpError(499, 'the connection is closing');
