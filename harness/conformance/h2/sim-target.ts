@@ -1,3 +1,4 @@
+import { Waiters } from './waiters.js';
 import { RawH2Client } from '../../h2/raw-h2-client.js';
 import { Sim } from '../../sim/sim.js';
 import type { FaultProfile } from '../../sim/faults.js';
@@ -54,10 +55,11 @@ export function simTarget<S extends AcceptsTransports>(options: SimTargetOptions
 
 class SimConn implements H2Conn {
   readonly client: RawH2Client;
-  private waiters = new Set<() => void>();
+  private readonly waiters: Waiters;
   private lastWrite: Promise<boolean> = Promise.resolve(true);
 
   constructor(private readonly sim: Sim, private readonly conn: TestConnection) {
+    this.waiters = new Waiters((ms, fire) => sim.clock.setTimer(ms, fire));
     const end = conn.client;
     this.client = new RawH2Client({
       write: (bytes) => {
@@ -86,23 +88,11 @@ class SimConn implements H2Conn {
   }
 
   private notify(): void {
-    for (const w of [...this.waiters]) w();
+    this.waiters.notify();
   }
 
   until(pred: () => boolean, timeoutMs: number): Promise<boolean> {
-    if (pred()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const check = () => {
-        if (pred()) finish(true);
-      };
-      const finish = (value: boolean) => {
-        timer.cancel();
-        this.waiters.delete(check);
-        resolve(value);
-      };
-      const timer = this.sim.clock.setTimer(timeoutMs, () => finish(pred()));
-      this.waiters.add(check);
-    });
+    return this.waiters.until(pred, timeoutMs);
   }
 
   pauseReading(): void {

@@ -1,3 +1,4 @@
+import { Waiters } from './waiters.js';
 import net from 'node:net';
 import tls from 'node:tls';
 import { RawH2Client } from '../../h2/raw-h2-client.js';
@@ -113,7 +114,10 @@ class SocketConn implements H2Conn {
   readonly client: RawH2Client;
   closed = false;
   closedHow: string | null = null;
-  private waiters = new Set<() => void>();
+  private readonly waiters = new Waiters((ms, fire) => {
+    const timer = setTimeout(fire, ms);
+    return { cancel: () => clearTimeout(timer) };
+  });
 
   constructor(private readonly socket: net.Socket) {
     this.client = new RawH2Client({
@@ -141,24 +145,11 @@ class SocketConn implements H2Conn {
   }
 
   private notify(): void {
-    for (const w of [...this.waiters]) w();
+    this.waiters.notify();
   }
 
   until(pred: () => boolean, timeoutMs: number): Promise<boolean> {
-    if (pred()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const check = () => {
-        if (!pred()) return;
-        finish(true);
-      };
-      const finish = (value: boolean) => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve(value);
-      };
-      const timer = setTimeout(() => finish(pred()), timeoutMs);
-      this.waiters.add(check);
-    });
+    return this.waiters.until(pred, timeoutMs);
   }
 
   pauseReading(): void {
@@ -178,7 +169,7 @@ class SocketConn implements H2Conn {
       const done = (value: boolean) => {
         clearTimeout(timer);
         this.socket.removeListener('drain', onDrain);
-        this.waiters.delete(onClose);
+        this.waiters.remove(onClose);
         resolve(value);
       };
       const onDrain = () => done(true);
