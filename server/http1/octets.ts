@@ -26,8 +26,6 @@ export const FIELD_VALUE = table((c) => c === 0x09 || (c >= 0x20 && c !== 0x7f))
  */
 export const TARGET = table((c) => c > 0x20 && c < 0x7f && c !== 0x22 && c !== 0x3c && c !== 0x3e && c !== 0x5c && c !== 0x5e && c !== 0x60 && c !== 0x7b && c !== 0x7c && c !== 0x7d);
 
-/** reg-name / IP-literal / port characters allowed in a Host value (RFC 3986 §3.2.2). */
-export const HOST = table((c) => isAlnum(c) || "-._~%!$&'()*+,;=:[]".includes(String.fromCharCode(c)));
 
 export const HEX_VALUE = (() => {
   const t = new Int8Array(256).fill(-1);

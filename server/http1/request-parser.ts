@@ -4,7 +4,8 @@ import type { BodyFraming, RequestHead, TargetForm } from './request-head.js';
 import { determineFraming, splitList } from './message-framing.js';
 import { parseChunkSize } from './chunk-line.js';
 import { fieldName, methodName } from './field-names.js';
-import { COLON, CR, FIELD_VALUE, HOST, HTAB, LF, SP, TARGET, TCHAR } from './octets.js';
+import { COLON, CR, FIELD_VALUE, HTAB, LF, SP, TARGET, TCHAR } from './octets.js';
+import { isHostAndPort, isUriHost } from './host-syntax.js';
 
 export interface RequestParserEvents {
   onHead(head: RequestHead): void;
@@ -315,7 +316,7 @@ export class RequestParser {
       // §3.2.3: CONNECT uses authority-form, host and port, and nothing else.
       const colon = target.lastIndexOf(':');
       const port = target.slice(colon + 1);
-      if (colon <= 0 || !/^[0-9]{1,5}$/.test(port) || Number(port) > 65535 || Number(port) === 0 || !isHost(target.slice(0, colon)) || target.includes('@')) {
+      if (colon <= 0 || !/^[0-9]{1,5}$/.test(port) || Number(port) > 65535 || Number(port) === 0 || !isUriHost(target.slice(0, colon)) || target.includes('@')) {
         throw new HttpParseError(400, 'invalid-authority-form', 'CONNECT needs an authority-form target host:port (RFC 9112 §3.2.3)', at);
       }
       this.targetForm = 'authority';
@@ -343,7 +344,7 @@ export class RequestParser {
     }
     const authority = match[2]!;
     // RFC 9110 §4.2.4: userinfo is deprecated and MUST be treated as an error; an empty host is invalid.
-    if (authority.length === 0 || authority.includes('@') || !isHost(authority)) {
+    if (authority.length === 0 || authority.includes('@') || !isHostAndPort(authority)) {
       throw new HttpParseError(400, 'invalid-target-authority', 'absolute-form target has an invalid authority (RFC 9110 §4.2)', at);
     }
     this.targetForm = 'absolute';
@@ -373,7 +374,7 @@ export class RequestParser {
     // §3.2: an HTTP/1.1 request needs exactly one Host; more than one is also a 400.
     if (hostCount > 1) throw new HttpParseError(400, 'repeated-host', 'more than one Host field (RFC 9112 §3.2)', at);
     if (hostCount === 0 && this.versionMinor >= 1) throw new HttpParseError(400, 'missing-host', 'HTTP/1.1 request without Host (RFC 9112 §3.2)', at);
-    if (host !== null && host.length > 0 && !isHost(host)) throw new HttpParseError(400, 'invalid-host', `invalid Host "${host}" (RFC 9110 §7.2)`, at);
+    if (host !== null && host.length > 0 && !isHostAndPort(host)) throw new HttpParseError(400, 'invalid-host', `invalid Host "${host}" (RFC 9110 §7.2)`, at);
 
     const framing: BodyFraming = determineFraming(transferEncoding, contentLength, this.versionMinor, this.limits, at);
     if (this.method === 'CONNECT' && framing.kind !== 'none') {
@@ -473,7 +474,3 @@ function octetError(line: Buffer, k: number, at: number, code: string, reason: s
   return new HttpParseError(400, code, reason, at + k);
 }
 
-function isHost(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (HOST[s.charCodeAt(i)] !== 1) return false;
-  return s.length > 0;
-}
