@@ -1,19 +1,43 @@
-import { writeFileSync } from 'node:fs';
+import { conformanceH1Command } from './conformance-h1-command.js';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_SPLIT_LIMIT, parseFaultProfiles } from '../../harness/conformance/faults.js';
+import { verdictWithFaults } from '../../harness/conformance/faults-report.js';
+import { AERONET_PATHS } from '../../harness/conformance/h2/aeronet-target.js';
+import { runH2SuiteUnderFaults } from '../../harness/conformance/h2/faults.js';
 import { renderJson } from '../../harness/conformance/h2/report-json.js';
 import { renderJunit } from '../../harness/conformance/h2/report-junit.js';
 import { renderText } from '../../harness/conformance/h2/report-text.js';
-import { DEFAULT_TIMEOUT_MS, runH2Suite, selectCases, summarize } from '../../harness/conformance/h2/run-suite.js';
+import { DEFAULT_STALL_LIMIT_MS, DEFAULT_TIMEOUT_MS, runH2Suite, selectCases, summarize, type SuiteOptions, type SuiteReport } from '../../harness/conformance/h2/run-suite.js';
 import { socketTarget } from '../../harness/conformance/h2/target.js';
+import { compareWithH2spec, renderComparison } from '../../harness/conformance/h2spec/compare.js';
+import { parseH2specJunit } from '../../harness/conformance/h2spec/junit.js';
+import { h2specArgs, locateH2spec, runH2spec } from '../../harness/conformance/h2spec/run-h2spec.js';
 import { UsageError } from './usage-error.js';
+
+/** Seeds per profile under --faults unless --seeds says otherwise. */
+export const DEFAULT_FAULT_SEEDS = 5;
 
 /**
  * `aeronet conformance h2 --host H --port P [--tls [--insecure] [--servername N]] [--strict]
  * [--timeout MS] [--stall-limit MS] [--path P] [--post-path P] [--large-path P] [--junit FILE]
- * [--json FILE] [ID or group ...]`: the HTTP/2 conformance suite (h2spec's 147 cases and ours) against any
- * server. Prints the report tree; exit 1 when a case fails, 2 on a usage error.
+ * [--json FILE] [--with-h2spec] [ID or group ...]`: the HTTP/2 conformance suite (h2spec's 147
+ * cases and ours) against any server; with --with-h2spec, h2spec too, and the cases where its
+ * verdict and ours differ.
+ *
+ * `aeronet conformance h2 --faults PROFILE[,PROFILE] [--seeds N] [--split-limit OCTETS] ...`: the
+ * suite in-process against aeronet (the demo routes), on a clean link and then under each fault
+ * profile (choppy, byte, coalesce, splits, or all), listing the cases that pass clean but fail
+ * under faults. Against a remote host that needs the proxy layer, which does not exist yet.
+ *
+ * Prints the report; exit 1 when a case fails (clean or under faults) or h2spec disagrees, 2 on a
+ * usage error or when h2spec is asked for and absent.
  */
 export async function conformanceCommand(args: string[]): Promise<number> {
+  // `conformance h1 ...` has its own flags (and parser); everything else is for the HTTP/2 suite.
+  if (args[0] === 'h1') return conformanceH1Command(args.slice(1));
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
   try {
@@ -30,11 +54,15 @@ export async function conformanceCommand(args: string[]): Promise<number> {
         strict: { type: 'boolean', default: false },
         timeout: { type: 'string' },
         'stall-limit': { type: 'string' },
-        path: { type: 'string', default: '/' },
+        path: { type: 'string' },
         'post-path': { type: 'string' },
         'large-path': { type: 'string' },
         junit: { type: 'string' },
         json: { type: 'string' },
+        faults: { type: 'string' },
+        seeds: { type: 'string' },
+        'split-limit': { type: 'string' },
+        'with-h2spec': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -46,32 +74,44 @@ export async function conformanceCommand(args: string[]): Promise<number> {
   if (suite === undefined) throw new UsageError('conformance needs a suite: h2');
   if (suite !== 'h2') throw new UsageError(`unknown conformance suite "${suite}" (available: h2)`);
 
-  const host = values['host'];
-  if (typeof host !== 'string' || host === '') throw new UsageError('conformance h2 needs --host');
-  const rawPort = values['port'];
-  if (typeof rawPort !== 'string') throw new UsageError('conformance h2 needs --port');
-  if (!/^[0-9]{1,5}$/.test(rawPort) || Number(rawPort) < 1 || Number(rawPort) > 65535) throw new UsageError(`--port must be an integer from 1 to 65535, got "${rawPort}"`);
-  const rawTimeout = values['timeout'];
-  let timeoutMs = DEFAULT_TIMEOUT_MS;
-  if (typeof rawTimeout === 'string') {
-    if (!/^[0-9]{1,7}$/.test(rawTimeout) || Number(rawTimeout) === 0) throw new UsageError(`--timeout must be a positive number of milliseconds, got "${rawTimeout}"`);
-    timeoutMs = Number(rawTimeout);
-  }
-  const rawStall = values['stall-limit'];
-  let stallLimitMs: number | undefined;
-  if (typeof rawStall === 'string') {
-    if (!/^[0-9]{1,7}$/.test(rawStall) || Number(rawStall) === 0) throw new UsageError(`--stall-limit must be a positive number of milliseconds, got "${rawStall}"`);
-    stallLimitMs = Number(rawStall);
-  }
-  const tls = values['tls'] === true;
-  if (!tls && values['insecure'] === true) throw new UsageError('--insecure applies to --tls only');
-  if (!tls && values['servername'] !== undefined) throw new UsageError('--servername applies to --tls only');
+  const positiveMs = (flag: string): number | undefined => {
+    const raw = values[flag];
+    if (typeof raw !== 'string') return undefined;
+    if (!/^[0-9]{1,7}$/.test(raw) || Number(raw) === 0) throw new UsageError(`--${flag} must be a positive number of milliseconds, got "${raw}"`);
+    return Number(raw);
+  };
+  const timeoutMs = positiveMs('timeout') ?? DEFAULT_TIMEOUT_MS;
+  const stallLimitMs = positiveMs('stall-limit');
   for (const flag of ['path', 'post-path', 'large-path'] as const) {
     const p = values[flag];
     if (typeof p === 'string' && !p.startsWith('/')) throw new UsageError(`--${flag} must start with "/", got "${p}"`);
   }
   const { unknown } = selectCases(filter);
   if (unknown.length > 0) throw new UsageError(`no case matches ${unknown.map((u) => `"${u}"`).join(', ')} (give case ids like http2/6.5.2/1, or groups like http2/6.5, generic, hpack, rfc9113, abuse, h2spec)`);
+  const tls = values['tls'] === true;
+  if (!tls && values['insecure'] === true) throw new UsageError('--insecure applies to --tls only');
+  if (!tls && values['servername'] !== undefined) throw new UsageError('--servername applies to --tls only');
+
+  if (typeof values['faults'] === 'string') return underFaults(values, filter, timeoutMs, stallLimitMs);
+  for (const flag of ['seeds', 'split-limit'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to --faults only`);
+
+  const host = values['host'];
+  if (typeof host !== 'string' || host === '') throw new UsageError('conformance h2 needs --host (or --faults, to run in-process against aeronet)');
+  const rawPort = values['port'];
+  if (typeof rawPort !== 'string') throw new UsageError('conformance h2 needs --port');
+  if (!/^[0-9]{1,5}$/.test(rawPort) || Number(rawPort) < 1 || Number(rawPort) > 65535) throw new UsageError(`--port must be an integer from 1 to 65535, got "${rawPort}"`);
+
+  // Asked for h2spec: find it before spending a run on our suite.
+  let h2spec: string | null = null;
+  if (values['with-h2spec'] === true) {
+    h2spec = locateH2spec();
+    if (h2spec === null) {
+      const explicit = process.env['H2SPEC'];
+      const where = explicit !== undefined && explicit !== '' ? `$H2SPEC: ${explicit} is not an executable file; PATH is not searched when $H2SPEC is set` : 'looked at $H2SPEC (unset) and PATH';
+      process.stderr.write(`aeronet: h2spec not found (${where}); install h2spec 2.6.0 or set H2SPEC=/path/to/h2spec\n`);
+      return 2;
+    }
+  }
 
   const target = socketTarget({
     host,
@@ -80,25 +120,118 @@ export async function conformanceCommand(args: string[]): Promise<number> {
     insecure: values['insecure'] === true,
     ...(typeof values['servername'] === 'string' ? { servername: values['servername'] } : {}),
   });
-  // One connection first, so that a server that is not there is one error, not 172 failed cases.
+  // One connection first, so that a server that is not there is one error, not 173 failed cases.
   try {
     (await target.connect()).close();
   } catch (err) {
     process.stderr.write(`aeronet: cannot reach ${target.describe}: ${(err as Error).message}\n`);
     return 1;
   }
-  const path = values['path'] as string;
+  const getPath = typeof values['path'] === 'string' ? values['path'] : '/';
   const report = await runH2Suite(target, {
     strict: values['strict'] === true,
     timeoutMs,
     ...(stallLimitMs !== undefined ? { stallLimitMs } : {}),
     filter,
-    path,
+    path: getPath,
     ...(typeof values['post-path'] === 'string' ? { postPath: values['post-path'] } : {}),
     ...(typeof values['large-path'] === 'string' ? { largePath: values['large-path'] } : {}),
   });
   process.stdout.write(renderText(report));
+  writeReports(values, report);
+  let failed = summarize(report.cases).failed > 0;
+  if (h2spec !== null) {
+    const agreed = await compareH2spec(h2spec, { host, port: Number(rawPort), tls, insecure: values['insecure'] === true, strict: values['strict'] === true, timeoutMs, path: getPath, filter }, report);
+    if (!agreed) failed = true;
+  }
+  return failed ? 1 : 0;
+}
+
+function writeReports(values: Record<string, string | boolean | undefined>, report: SuiteReport): void {
   if (typeof values['junit'] === 'string') writeFileSync(values['junit'], renderJunit(report));
   if (typeof values['json'] === 'string') writeFileSync(values['json'], renderJson(report));
-  return summarize(report.cases).failed > 0 ? 1 : 0;
+}
+
+/**
+ * --faults: the suite in-process against aeronet, clean and under each profile. The cases' paths
+ * default to the demo routes' (/hello, /echo, /bytes/100000), and abuse/zero-window-stall waits
+ * for aeronet to give up on the stalled response (DEFAULT_STALL_LIMIT_MS), since waiting costs
+ * no real time on the virtual clock.
+ */
+async function underFaults(values: Record<string, string | boolean | undefined>, filter: string[], timeoutMs: number, stallLimitMs: number | undefined): Promise<number> {
+  if (values['host'] !== undefined || values['port'] !== undefined) {
+    throw new UsageError(
+      '--faults runs the suite in-process against aeronet, over the simulated network; fault injection against a remote host (--host/--port) needs the proxy layer, which is not built yet. Drop --host/--port, or run without --faults.',
+    );
+  }
+  for (const flag of ['tls', 'insecure'] as const) if (values[flag] === true) throw new UsageError(`--${flag} does not apply to --faults (the in-process runs are cleartext HTTP/2)`);
+  if (values['servername'] !== undefined) throw new UsageError('--servername does not apply to --faults');
+  if (values['with-h2spec'] === true) throw new UsageError('--with-h2spec needs --host/--port (h2spec runs against a socket), not --faults');
+  const { profiles, unknown } = parseFaultProfiles(values['faults'] as string);
+  if (unknown.length > 0) throw new UsageError(`unknown fault profile${unknown.length === 1 ? '' : 's'} ${unknown.map((u) => `"${u}"`).join(', ')} (available: choppy, byte, coalesce, splits, all)`);
+  const count = (flag: string, max: number): number | undefined => {
+    const raw = values[flag];
+    if (typeof raw !== 'string') return undefined;
+    if (!/^[0-9]{1,7}$/.test(raw) || Number(raw) === 0 || Number(raw) > max) throw new UsageError(`--${flag} must be an integer from 1 to ${max}, got "${raw}"`);
+    return Number(raw);
+  };
+  const seedCount = count('seeds', 1000) ?? DEFAULT_FAULT_SEEDS;
+  const splitLimit = count('split-limit', 65_536) ?? DEFAULT_SPLIT_LIMIT;
+  const options: SuiteOptions = {
+    strict: values['strict'] === true,
+    timeoutMs,
+    stallLimitMs: stallLimitMs ?? DEFAULT_STALL_LIMIT_MS,
+    filter,
+    path: typeof values['path'] === 'string' ? values['path'] : AERONET_PATHS.path!,
+    postPath: typeof values['post-path'] === 'string' ? values['post-path'] : AERONET_PATHS.postPath!,
+    largePath: typeof values['large-path'] === 'string' ? values['large-path'] : AERONET_PATHS.largePath!,
+  };
+  const progress = process.stderr.isTTY === true;
+  const report = await runH2SuiteUnderFaults(options, {
+    profiles,
+    seeds: Array.from({ length: seedCount }, (_, k) => k + 1),
+    splitLimit,
+    ...(progress ? { onRun: (run) => process.stderr.write(`\r\x1b[Kfaults: ${run.profile}${run.splitAt !== undefined ? ` at ${run.splitAt}` : ` seed ${run.seed}`}: ${run.cases} cases, ${run.failed} failed`) } : {}),
+  });
+  if (progress) process.stderr.write('\r\x1b[K');
+  process.stdout.write(renderText(report));
+  writeReports(values, report);
+  return report.cases.some((c) => verdictWithFaults(c) === 'failed') ? 1 : 0;
+}
+
+/**
+ * h2spec against the same server, after our suite; prints where its verdicts and ours differ.
+ * Returns false when they differ anywhere or h2spec produced no report.
+ */
+async function compareH2spec(binary: string, o: { host: string; port: number; tls: boolean; insecure: boolean; strict: boolean; timeoutMs: number; path: string; filter: string[] }, report: SuiteReport): Promise<boolean> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'aeronet-h2spec-'));
+  try {
+    const junitFile = path.join(dir, 'h2spec-junit.xml');
+    const args = h2specArgs({ ...o, junitFile });
+    if (args === null) {
+      process.stdout.write('\nh2spec not run: the selected cases are all outside h2spec\'s groups (generic, http2, hpack)\n');
+      return true;
+    }
+    const shown = [binary, ...args].map((a) => (/^[\w./:=-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+    const run = await runH2spec(binary, args);
+    let xml: string;
+    try {
+      xml = readFileSync(junitFile, 'utf8');
+    } catch {
+      const tail = `${run.stderr}${run.stdout}`.trim().split('\n').slice(-5).join('\n');
+      process.stderr.write(`aeronet: h2spec wrote no JUnit report (${shown}: exit ${run.exitCode})${tail !== '' ? `:\n${tail}` : ''}\n`);
+      return false;
+    }
+    let comparison;
+    try {
+      comparison = compareWithH2spec(report.cases, parseH2specJunit(xml));
+    } catch (err) {
+      process.stderr.write(`aeronet: cannot read h2spec's JUnit report: ${(err as Error).message}\n`);
+      return false;
+    }
+    process.stdout.write(renderComparison(comparison, shown.replace(junitFile, 'REPORT.xml')));
+    return comparison.disagreements.length === 0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

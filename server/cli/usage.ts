@@ -1,4 +1,5 @@
-export const USAGE = `aeronet: a strict HTTP/1.1 server and a network fault-injection harness
+import { CONFORMANCE_H1_USAGE } from './conformance-h1-command.js';
+export const USAGE = `aeronet: a strict HTTP/1.1 and HTTP/2 server and a network fault-injection harness
 
 Usage: aeronet <command> [options]
 
@@ -7,7 +8,8 @@ Commands:
   run       Run the fault-injection scenarios on a harness layer (today: the sim layer)
   repro     Re-run a recorded failure from its artifact folder
   shrink    Reduce a recorded failure's fault schedule to a minimal one that still fails
-  conformance  Run the HTTP/2 conformance suite (h2spec's 147 cases, RFC 9113, abuse) against a server
+  conformance  h2: the HTTP/2 suite (h2spec's 147 cases, RFC 9113, abuse); h1: the HTTP/1.1 suite
+               (RFC 9112/9110 requirements, request smuggling); against any server
   help      Show this help
 
 Options for serve:
@@ -40,15 +42,23 @@ Options for conformance h2 [ID or group ...]:
   --strict              Run the strict-only case too, and require the error code the RFC names
                         in each GOAWAY/RST_STREAM (h2spec accepts any close)
   --timeout <ms>        How long to wait for each expected outcome (default 2000)
-  --stall-limit <ms>    How long a response may stay stalled at a zero window (default 60000)
+  --stall-limit <ms>    Also require the server to give up on a response stalled at a zero
+                        window within this long (default: not waited for)
   --path <path>         :path of GET requests (default /)
   --post-path <path>    :path of POST requests, best one that reads the body (default: --path)
   --large-path <path>   :path of a response larger than a flow-control window (default: --path)
   --json <file>         Also write the report as JSON
   --junit <file>        Also write the report as JUnit XML
+  --faults <profiles>   Run in-process against aeronet, clean and under choppy, byte, coalesce,
+                        splits (comma-separated) or all; lists the cases that pass clean but
+                        fail under faults (a remote host needs the proxy layer, not built yet)
+  --seeds <n>           With --faults: seeds per profile (default 5)
+  --split-limit <n>     With --faults splits: cut streams up to this many bytes (default 1024)
+  --with-h2spec         Also run h2spec ($H2SPEC or PATH) and report every disagreement
   IDs or groups select cases (http2/6.5.2/1, http2/6.5, generic, hpack, rfc9113, abuse, h2spec);
   default: all. Exit 1 when a case fails.
 
+${CONFORMANCE_H1_USAGE}
 repro <artifact dir>    Exit 1 if the recorded failure happens again, 0 if it now passes.
 shrink <artifact dir>   Write a new artifact with the minimal failing fault schedule, and a
                         standalone vitest file that replays it.

@@ -25,8 +25,12 @@ export interface CaseContext {
   readonly scheme: 'http' | 'https';
   /** Bytes a flood case writes at most while it waits for the server to react. */
   readonly floodBytes: number;
-  /** How long a server may leave a response stalled by a peer that grants no credit. */
-  readonly stallLimitMs: number;
+  /**
+   * How long a server may leave a response stalled by a peer that grants no credit before it
+   * must give up on it; null: do not wait for that (abuse/zero-window-stall then judges only what
+   * shows within the timeout: flow control kept, and the rest of the connection still served).
+   */
+  readonly stallLimitMs: number | null;
   /** The parameters of the server's first SETTINGS frame (empty for preface cases). */
   readonly serverSettings: ReadonlyMap<number, number>;
   /** A GET request's fields for `path` (or another path). */

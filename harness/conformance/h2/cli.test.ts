@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { conformanceCommand } from '../../../server/cli/conformance-command.js';
 import { UsageError } from '../../../server/cli/usage-error.js';
@@ -78,6 +79,87 @@ describe('aeronet conformance h2', () => {
     expect(stderr).toMatch(/^aeronet: cannot reach 127\.0\.0\.1:\d+ \(h2c\): .*ECONNREFUSED/);
   });
 
+  it('--faults: runs in-process against aeronet, clean and under the profiles; JSON gains faults; exit 0', async () => {
+    const json = path.join(tmp, 'faults.json');
+    const junit = path.join(tmp, 'faults.xml');
+    const { code, stdout } = await run(['h2', '--faults', 'choppy,splits', '--seeds', '2', '--json', json, '--junit', junit, 'generic/4', 'http2/6.7']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('HTTP/2 conformance: aeronet in-process (demo routes, simulated network on virtual time)');
+    expect(stdout).toMatch(/✓ 1: Sends a GET request \[choppy ✓×2, splits ✓ \d+ points\]/);
+    expect(stdout).toContain('Under faults: aeronet in-process (demo routes, simulated network on virtual time); the clean pass on whole writes; seeds 1-2');
+    expect(stdout).toContain('Pass clean, fail under faults: (none)');
+    expect(stdout.trimEnd().split('\n').pop()).toBe('8 passed, 0 failed, 0 skipped');
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { cases: Array<{ id: string; faults: Array<{ profile: string; seed: number | null; result: string; splitPoints?: { tried: number; failed: number[] } }> }>; faults: { seeds: number[]; passCleanFailFaults: string[]; profiles: Array<{ name: string }> } };
+    expect(report.faults).toMatchObject({ seeds: [1, 2], passCleanFailFaults: [] });
+    expect(report.faults.profiles.map((p) => p.name)).toEqual(['choppy', 'splits']);
+    const get = report.cases.find((c) => c.id === 'generic/4/1')!;
+    expect(get.faults.map((f) => [f.profile, f.seed, f.result])).toEqual([['choppy', 1, 'passed'], ['choppy', 2, 'passed'], ['splits', null, 'passed']]);
+    expect(get.faults[2]!.splitPoints!.failed).toEqual([]);
+    expect(readFileSync(junit, 'utf8')).toContain('<testsuite name="faults/splits" tests="8" failures="0"');
+  });
+
+  it('--with-h2spec: exit 2 and says where it looked when h2spec is absent', async () => {
+    const saved = { PATH: process.env['PATH'], H2SPEC: process.env['H2SPEC'] };
+    try {
+      process.env['PATH'] = mkdtempSync(path.join(tmp, 'empty-path-'));
+      delete process.env['H2SPEC'];
+      const absent = await run(['h2', '--host', '127.0.0.1', '--port', String(port), '--with-h2spec', 'generic/4']);
+      expect(absent).toMatchObject({ code: 2, stdout: '' });
+      expect(absent.stderr).toMatch(/^aeronet: h2spec not found \(looked at \$H2SPEC \(unset\) and PATH\)/);
+      process.env['H2SPEC'] = path.join(tmp, 'no-such-h2spec');
+      const wrong = await run(['h2', '--host', '127.0.0.1', '--port', String(port), '--with-h2spec', 'generic/4']);
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toContain(`h2spec not found ($H2SPEC: ${path.join(tmp, 'no-such-h2spec')} is not an executable file; PATH is not searched when $H2SPEC is set)`);
+    } finally {
+      process.env['PATH'] = saved.PATH;
+      if (saved.H2SPEC === undefined) delete process.env['H2SPEC'];
+      else process.env['H2SPEC'] = saved.H2SPEC;
+    }
+  });
+
+  it('--with-h2spec: runs h2spec (a fake on PATH writing a fixture report) and lists where it disagrees', async () => {
+    const bin = mkdtempSync(path.join(tmp, 'bin-'));
+    const argsFile = path.join(tmp, 'h2spec-args.json');
+    // h2spec 2.6.0 writes its JUnit report to -j FILE and exits 1 when a case failed.
+    writeFileSync(
+      path.join(bin, 'h2spec'),
+      `#!${process.execPath}\n` +
+        `const fs = require('fs'); const a = process.argv.slice(2);\n` +
+        `fs.writeFileSync(${JSON.stringify(argsFile)}, JSON.stringify(a));\n` +
+        `const xml = fs.readFileSync(process.env.FAKE_H2SPEC_REPORT, 'utf8');\n` +
+        `fs.writeFileSync(a[a.indexOf('-j') + 1], xml);\n` +
+        `process.exit(xml.includes('<error>') ? 1 : 0);\n`,
+    );
+    chmodSync(path.join(bin, 'h2spec'), 0o755);
+    const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'h2spec', 'fixtures', 'h2spec-2.6.0-junit.xml');
+    const saved = { PATH: process.env['PATH'], H2SPEC: process.env['H2SPEC'], FAKE: process.env['FAKE_H2SPEC_REPORT'] };
+    try {
+      process.env['PATH'] = `${bin}${path.delimiter}${saved.PATH ?? ''}`;
+      delete process.env['H2SPEC'];
+      process.env['FAKE_H2SPEC_REPORT'] = fixture;
+      const args = ['h2', '--host', '127.0.0.1', '--port', String(port), '--path', '/hello', '--post-path', '/echo', '--with-h2spec', 'generic/4', 'http2/6.7'];
+      // The fixture has h2spec failing http2/6.7/2 (a server that kills the session on a PING ACK); aeronet passes it.
+      const differ = await run(args);
+      expect(JSON.parse(readFileSync(argsFile, 'utf8'))).toEqual(['generic/4', 'http2/6.7', '-h', '127.0.0.1', '-p', String(port), '-o', '2', '-P', '/hello', '-j', expect.stringMatching(/h2spec-junit\.xml$/)]);
+      expect(differ.stdout).toContain(`Compared with h2spec (${path.join(bin, 'h2spec')} generic/4 http2/6.7 -h 127.0.0.1 -p ${port} -o 2 -P /hello -j REPORT.xml):`);
+      expect(differ.stdout).toContain('  7 cases agree, 1 disagree\n  ≠ http2/6.7/2: Sends a PING frame with ACK\n      ours:   passed');
+      expect(differ.stdout.trimEnd().split('\n').pop()).toBe('h2spec disagrees on 1 case');
+      expect(differ.code).toBe(1);
+      // Agreeing with h2spec everywhere: exit 0.
+      const agreeing = path.join(tmp, 'agreeing.xml');
+      writeFileSync(agreeing, readFileSync(fixture, 'utf8').replace(/>\s*<error>[\s\S]*?<\/error>\s*<\/testcase>/g, '></testcase>'));
+      process.env['FAKE_H2SPEC_REPORT'] = agreeing;
+      const same = await run(args);
+      expect(same.stdout.trimEnd().split('\n').pop()).toBe('h2spec agrees with every verdict');
+      expect(same.code).toBe(0);
+    } finally {
+      process.env['PATH'] = saved.PATH;
+      if (saved.H2SPEC !== undefined) process.env['H2SPEC'] = saved.H2SPEC;
+      if (saved.FAKE === undefined) delete process.env['FAKE_H2SPEC_REPORT'];
+      else process.env['FAKE_H2SPEC_REPORT'] = saved.FAKE;
+    }
+  });
+
   it('refuses bad usage (exit 2 in the CLI)', async () => {
     expect(await usageError([])).toMatch(/needs a suite: h2/);
     expect(await usageError(['h3', '--host', 'x', '--port', '1'])).toMatch(/unknown conformance suite "h3"/);
@@ -90,6 +172,13 @@ describe('aeronet conformance h2', () => {
     expect(await usageError(['h2', '--host', 'localhost', '--port', '80', '--path', 'hello'])).toMatch(/--path must start with "\/"/);
     expect(await usageError(['h2', '--host', 'localhost', '--port', '80', 'http2/99', 'generic'])).toMatch(/no case matches "http2\/99"/);
     expect(await usageError(['h2', '--host', 'localhost', '--port', '80', '--bogus'])).toMatch(/bogus/);
+    expect(await usageError(['h2', '--faults', 'choppy', '--host', '127.0.0.1', '--port', '80'])).toMatch(/fault injection against a remote host \(--host\/--port\) needs the proxy layer, which is not built yet/);
+    expect(await usageError(['h2', '--faults', 'choppy,bogus'])).toMatch(/unknown fault profile "bogus" \(available: choppy, byte, coalesce, splits, all\)/);
+    expect(await usageError(['h2', '--faults', 'choppy', '--seeds', '0'])).toMatch(/--seeds must be an integer from 1 to 1000/);
+    expect(await usageError(['h2', '--faults', 'choppy', '--tls'])).toMatch(/--tls does not apply to --faults/);
+    expect(await usageError(['h2', '--faults', 'choppy', '--with-h2spec'])).toMatch(/--with-h2spec needs --host\/--port/);
+    expect(await usageError(['h2', '--host', 'localhost', '--port', '80', '--seeds', '3'])).toMatch(/--seeds applies to --faults only/);
+    expect(await usageError(['h2', '--port', '80'])).toMatch(/needs --host \(or --faults/);
     expect(await usageError(['--help'])).toBe('');
   });
 });

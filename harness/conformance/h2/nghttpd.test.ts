@@ -23,14 +23,18 @@ const FAILING = [
   // CVE-2019-9518 (empty frames flood): 100,000 DATA frames with no payload and no END_STREAM on
   // one stream are all accepted; nghttp2 1.52 has no bound on frames that do no work.
   'abuse/empty-data-flood/1',
+  // Not failing: abuse/zero-window-stall. nghttpd keeps the stalled stream to itself (no DATA at a
+  // zero window, stream 3 and the PING answered), and resets it (RST_STREAM INTERNAL_ERROR) 60 s
+  // later, so it passes with --stall-limit 65000 too; that wait is not part of this test.
 ];
 
 /**
- * Waits of 1 s (loopback answers in microseconds). abuse/zero-window-stall is left out: it waits
- * for the server to give up on a stalled response, up to 60 s, which neither server does sooner
- * by default (node:http2 never does: its server timeout is off).
+ * Waits of 1 s (loopback answers in microseconds). Every case runs, abuse/zero-window-stall
+ * included: by default it judges what shows within the timeout (no DATA past a zero window, the
+ * rest of the connection still served), not whether the server gives up on the stalled response
+ * (that needs a stall limit; see the test below).
  */
-const OPTIONS = { largePath: '/large', timeoutMs: 1000, exclude: ['abuse/zero-window-stall'] };
+const OPTIONS = { largePath: '/large', timeoutMs: 1000 };
 
 const order = (list: string[]) => ALL_CASES.map((c) => c.id).filter((id) => list.includes(id));
 

@@ -1,10 +1,20 @@
 import type { SuiteReport } from './run-suite.js';
 
-/** The report as JSON: {"target", "cases": [{"id", "title", "result", "expected", "actual", "ms"}]}. */
+/**
+ * The report as JSON: {"target", "cases": [{"id", "title", "result", "expected", "actual", "ms"}]}.
+ * Under --faults (and only then) two additions, so a reader of the plain shape is not affected:
+ * - each case gains "faults": [{"profile", "seed", "result", "actual"}, ...], one entry per
+ *   faulted run of the case, with "expected" when it failed, "insteadOf" when the profile ran in
+ *   place of one too fine-grained for the case (choppy for a flood under byte), and, for the
+ *   deterministic splits profile, "seed": null and "splitPoints": {"tried", "failed": [offsets]};
+ * - the report gains "faults": {"where", "profiles": [{"name", "summary"}], "seeds",
+ *   "splitLimit", "runs", "caseRuns", "failedCaseRuns", "ms", "passCleanFailFaults": [ids]}.
+ */
 export function renderJson(report: SuiteReport): string {
   const shaped = {
     target: report.target,
-    cases: report.cases.map(({ id, title, result, expected, actual, ms }) => ({ id, title, result, expected, actual, ms })),
+    cases: report.cases.map(({ id, title, result, expected, actual, ms, faults }) => ({ id, title, result, expected, actual, ms, ...(faults !== undefined ? { faults } : {}) })),
+    ...(report.faults !== undefined ? { faults: report.faults } : {}),
   };
   return `${JSON.stringify(shaped, null, 2)}\n`;
 }

@@ -1,3 +1,4 @@
+import { faultsJunitSuites } from '../faults-report.js';
 import { summarize, type CaseResult, type SuiteReport } from './run-suite.js';
 
 /** Text as XML 1.0 character data or attribute value: escaped, and without the characters XML cannot hold. */
@@ -22,9 +23,10 @@ function counts(cases: readonly CaseResult[]): string {
 /**
  * The report as JUnit XML, for CI dashboards: one <testsuite> per top-level group (generic,
  * http2, hpack, rfc9113, abuse), one <testcase> per case, named "id: title", its class the
- * case's group; a failure carries expected and actual, a skip its reason.
+ * case's group; a failure carries expected and actual, a skip its reason. `title` labels the
+ * whole run (default "HTTP/2 conformance"; the HTTP/1.1 suite passes its own).
  */
-export function renderJunit(report: SuiteReport): string {
+export function renderJunit(report: SuiteReport, options: { title?: string } = {}): string {
   const groups = new Map<string, CaseResult[]>();
   for (const c of report.cases) {
     const top = c.id.split('/')[0]!;
@@ -32,7 +34,7 @@ export function renderJunit(report: SuiteReport): string {
     if (list === undefined) groups.set(top, (list = []));
     list.push(c);
   }
-  const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="${xmlEscape(`HTTP/2 conformance: ${report.target}`)}" ${counts(report.cases)}>`];
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="${xmlEscape(`${options.title ?? 'HTTP/2 conformance'}: ${report.target}`)}" ${counts(report.cases)}>`];
   for (const [name, cases] of groups) {
     out.push(`  <testsuite name="${xmlEscape(name)}" ${counts(cases)}>`);
     for (const c of cases) {
@@ -47,6 +49,7 @@ export function renderJunit(report: SuiteReport): string {
     }
     out.push('  </testsuite>');
   }
+  if (report.faults !== undefined) out.push(...faultsJunitSuites(report.cases, report.faults, xmlEscape));
   out.push('</testsuites>');
   return `${out.join('\n')}\n`;
 }

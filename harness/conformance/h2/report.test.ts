@@ -106,3 +106,82 @@ describe('report renderers', () => {
     expect(xmlEscape('nul\0 bell\x07 tab\t ok')).toBe('nul\ufffd bell\ufffd tab\t ok');
   });
 });
+
+describe('report renderers under --faults', () => {
+  const faults = {
+    where: 'aeronet in-process',
+    profiles: [
+      { name: 'byte', summary: '1-octet segments' },
+      { name: 'splits', summary: 'every split point' },
+    ],
+    seeds: [1, 2],
+    splitLimit: 1024,
+    runs: 5,
+    caseRuns: 100,
+    failedCaseRuns: 2,
+    ms: 1234,
+    passCleanFailFaults: ['generic/1/1'],
+  };
+  const FAULTED: SuiteReport = {
+    target: 'aeronet in-process',
+    cases: [
+      {
+        ...REPORT.cases[0]!,
+        faults: [
+          { profile: 'byte', seed: 1, result: 'passed', actual: 'ok' },
+          { profile: 'byte', seed: 2, result: 'failed', expected: 'SETTINGS frame', actual: 'connection closed (RST)' },
+          { profile: 'splits', seed: null, result: 'failed', expected: 'SETTINGS frame', actual: 'failed at 2 of 32 split points (25-26); at 25: connection closed (RST)', splitPoints: { tried: 32, failed: [25, 26] } },
+        ],
+      },
+      {
+        ...REPORT.cases[3]!,
+        faults: [
+          { profile: 'choppy', seed: 1, result: 'passed', actual: 'ok', insteadOf: 'byte' },
+          { profile: 'choppy', seed: 2, result: 'passed', actual: 'ok', insteadOf: 'byte' },
+          { profile: 'choppy', seed: 1, result: 'passed', actual: 'ok', insteadOf: 'splits' },
+          { profile: 'choppy', seed: 2, result: 'passed', actual: 'ok', insteadOf: 'splits' },
+        ],
+      },
+    ],
+    faults,
+  };
+
+  it('JSON: cases[].faults and the top-level faults, only when there are faulted runs', () => {
+    const parsed = JSON.parse(renderJson(FAULTED)) as SuiteReport;
+    expect(Object.keys(parsed)).toEqual(['target', 'cases', 'faults']);
+    expect(Object.keys(parsed.cases[0]!)).toEqual(['id', 'title', 'result', 'expected', 'actual', 'ms', 'faults']);
+    expect(parsed.cases[0]!.faults![2]).toEqual({ profile: 'splits', seed: null, result: 'failed', expected: 'SETTINGS frame', actual: 'failed at 2 of 32 split points (25-26); at 25: connection closed (RST)', splitPoints: { tried: 32, failed: [25, 26] } });
+    expect(parsed.faults).toEqual(faults);
+  });
+
+  it('text: faulted results next to each case, failures under it, the summary, and a last line counting every run', () => {
+    const text = renderText(FAULTED);
+    expect(text).toContain('    ✓ 1: Sends a client connection preface [byte ✗ seed 2 of 2, splits ✗ at 25-26 of 32]\n      under byte seed 2:\n        -> expected: SETTINGS frame\n           actual:   connection closed (RST)\n      under splits:\n');
+    expect(text).toContain('    ✓ 1: Sends PING frames without reading the acknowledgements [byte (as choppy) ✓×2, splits (as choppy) ✓×2]\n');
+    expect(text.slice(text.indexOf('Under faults'))).toBe(
+      [
+        'Under faults: aeronet in-process; the clean pass on whole writes; seeds 1-2',
+        '  byte: 1-octet segments',
+        '    1 cases; 1 larger ones as choppy; 1 failing',
+        '  splits: every split point',
+        '    1 cases; 1 larger ones as choppy; 1 failing',
+        '  5 suite runs, 100 case runs, 2 failed, in 1.2 s',
+        '',
+        'Pass clean, fail under faults: ',
+        '  ✗ generic/1/1 [byte ✗ seed 2 of 2, splits ✗ at 25-26 of 32]',
+        '',
+        'clean pass: 2 cases in 0.0 s of virtual time: 2 passed, 0 failed, 0 skipped',
+        'clean and under every fault (a case passes only if it passed every run):',
+        '1 passed, 1 failed, 0 skipped',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('JUnit: a testsuite per profile after the groups', () => {
+    const xml = renderJunit(FAULTED);
+    expect(xml).toContain('  <testsuite name="faults/byte" tests="2" failures="1" errors="0" skipped="0">\n    <testcase classname="faults/byte/generic/1" name="generic/1/1: Sends a client connection preface [byte ✗ seed 2 of 2]">\n      <failure message="fails under byte" type="faults">under byte seed 2:');
+    expect(xml).toContain('<testcase classname="faults/splits/abuse/ping-flood" name="abuse/ping-flood/1: Sends PING frames without reading the acknowledgements [splits (as choppy) ✓×2]"/>');
+    expect(xml.trimEnd().endsWith('</testsuites>')).toBe(true);
+  });
+});

@@ -1,3 +1,4 @@
+import type { FaultedResult, FaultsSummary } from '../faults.js';
 import type { CaseContext, H2Case, Verdict } from './case.js';
 import { ALL_CASES, H2SPEC_CASES } from './cases/index.js';
 import { handshake } from './handshake.js';
@@ -13,11 +14,15 @@ export interface CaseResult {
   actual: string;
   /** How long the case took, on the target's clock (virtual time in the sim). */
   ms: number;
+  /** Under --faults: the case's results in the faulted runs (harness/conformance/faults.ts). */
+  faults?: FaultedResult[];
 }
 
 export interface SuiteReport {
   target: string;
   cases: CaseResult[];
+  /** Under --faults: what ran, and the cases that pass clean but fail under faults. */
+  faults?: FaultsSummary;
 }
 
 export interface SuiteOptions {
@@ -38,8 +43,13 @@ export interface SuiteOptions {
   largePath?: string;
   /** Most bytes a flood case writes (default 32 MiB: past the kernel's socket buffers). */
   floodBytes?: number;
-  /** How long a response may stay stalled by a peer that grants no credit (default 60 s). */
-  stallLimitMs?: number;
+  /**
+   * How long a response may stay stalled by a peer that grants no credit before the server must
+   * give up on it (abuse/zero-window-stall). Default: not waited for, so that a run over sockets
+   * takes seconds, not a server's stall timeout; in the sim, where waiting costs no real time,
+   * give DEFAULT_STALL_LIMIT_MS.
+   */
+  stallLimitMs?: number | null;
   /** Case ids or group prefixes to leave out (after `filter`). */
   exclude?: readonly string[];
   /** The cases to choose from (default: all). */
@@ -50,6 +60,7 @@ export interface SuiteOptions {
 
 export const DEFAULT_TIMEOUT_MS = 2000;
 export const DEFAULT_FLOOD_BYTES = 32 * 1024 * 1024;
+/** The stall limit to ask for where waiting is free (the sim, on virtual time): a minute. */
 export const DEFAULT_STALL_LIMIT_MS = 60_000;
 
 /** Does `id` fall under a filter entry (the id itself, or a group prefix of it)? */
@@ -131,7 +142,7 @@ async function runCase(target: H2Target, c: H2Case, options: SuiteOptions): Prom
       authority,
       scheme,
       floodBytes: options.floodBytes ?? DEFAULT_FLOOD_BYTES,
-      stallLimitMs: options.stallLimitMs ?? DEFAULT_STALL_LIMIT_MS,
+      stallLimitMs: options.stallLimitMs ?? null,
       serverSettings,
       get: (p = path) => request('GET', p),
       request,

@@ -1,4 +1,5 @@
 import { Waiters } from './waiters.js';
+import { StreamCutter } from '../stream-cutter.js';
 import { RawH2Client } from '../../h2/raw-h2-client.js';
 import { Sim } from '../../sim/sim.js';
 import type { FaultProfile } from '../../sim/faults.js';
@@ -18,6 +19,13 @@ export interface SimTargetOptions<S extends AcceptsTransports> {
   seed?: number | string;
   /** Fault profiles for every connection (default: reliable links). */
   faults?: { clientToServer?: FaultProfile; serverToClient?: FaultProfile };
+  /**
+   * Cut the client->server byte stream of every connection at this offset: the write that spans
+   * it goes out as two writes (so, on a link that keeps writes whole, as two deliveries).
+   */
+  splitClientAt?: number | null;
+  /** What reports call the target (default "aeronet in the sim (seed N)"). */
+  describe?: string;
 }
 
 export interface SimTarget<S extends AcceptsTransports = AcceptsTransports> extends H2Target {
@@ -39,11 +47,11 @@ export function simTarget<S extends AcceptsTransports>(options: SimTargetOptions
   return {
     sim,
     server,
-    describe: `aeronet in the sim (seed ${options.seed ?? 1})`,
+    describe: options.describe ?? `aeronet in the sim (seed ${options.seed ?? 1})`,
     authority: 'sim.test',
     scheme: 'http',
     now: () => sim.clock.time,
-    connect: () => Promise.resolve(new SimConn(sim, sim.connect((t) => server.accept(t)))),
+    connect: () => Promise.resolve(new SimConn(sim, sim.connect((t) => server.accept(t)), options.splitClientAt ?? null)),
     /** Afterwards the world is idle: every timer fired, every connection closed by the cases. */
     async run<T>(work: Promise<T>): Promise<T> {
       const result = await sim.run(work);
@@ -58,13 +66,16 @@ class SimConn implements H2Conn {
   private readonly waiters: Waiters;
   private lastWrite: Promise<boolean> = Promise.resolve(true);
 
-  constructor(private readonly sim: Sim, private readonly conn: TestConnection) {
+  constructor(private readonly sim: Sim, private readonly conn: TestConnection, splitAt: number | null) {
     this.waiters = new Waiters((ms, fire) => sim.clock.setTimer(ms, fire));
     const end = conn.client;
+    const cutter = new StreamCutter(splitAt);
     this.client = new RawH2Client({
       write: (bytes) => {
-        if (end.closed) return;
-        this.lastWrite = end.write(bytes).then(() => true, () => false);
+        for (const piece of cutter.pieces(bytes)) {
+          if (end.closed) return;
+          this.lastWrite = end.write(piece).then(() => true, () => false);
+        }
       },
     });
     end.observe({

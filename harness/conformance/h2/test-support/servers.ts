@@ -4,23 +4,16 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createServer, type AeronetServer } from '../../../../server/server.js';
-import { createDemoRouter } from '../../../../server/demo/demo-routes.js';
-import { MemoryLogger } from '../../../../server/core/logger.js';
-import { simTarget, type SimTarget } from '../sim-target.js';
+import type { AeronetServer } from '../../../../server/server.js';
+import { aeronetInSim } from '../aeronet-target.js';
+import type { SimTarget } from '../sim-target.js';
 import type { FaultProfile } from '../../../sim/faults.js';
-import type { SuiteOptions } from '../run-suite.js';
 
-/** What the suite requests from aeronet's demo routes: /hello, /echo (reads the body), /bytes/N. */
-export const AERONET_PATHS: SuiteOptions = { path: '/hello', postPath: '/echo', largePath: '/bytes/100000' };
+export { AERONET_PATHS } from '../aeronet-target.js';
 
 /** aeronet with the demo routes in a Sim, as a conformance target. */
 export function aeronetSimTarget(seed = 1, faults?: { clientToServer?: FaultProfile; serverToClient?: FaultProfile }): SimTarget<AeronetServer> {
-  return simTarget({
-    seed,
-    ...(faults !== undefined ? { faults } : {}),
-    server: (sim) => createServer({ handler: createDemoRouter().handle, clock: sim.clock, compression: false, logger: new MemoryLogger() }),
-  });
+  return aeronetInSim({ seed, ...(faults !== undefined ? { faults } : {}) });
 }
 
 export interface RunningServer {
