@@ -66,6 +66,9 @@ export interface FaultProfileSpec {
   small?: { bytes: number; fallback: string };
 }
 
+/** Seeds per profile under --faults unless --seeds says otherwise. */
+export const DEFAULT_FAULT_SEEDS = 5;
+
 /** Bytes either way under which a case is small enough to run byte by byte. */
 export const BYTE_PROFILE_LIMIT = 16 * 1024;
 /** The longest client->server stream whose every split point is tried (default of --split-limit). */

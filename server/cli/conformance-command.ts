@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_SPLIT_LIMIT, parseFaultProfiles } from '../../harness/conformance/faults.js';
+import { DEFAULT_FAULT_SEEDS, DEFAULT_SPLIT_LIMIT, parseFaultProfiles } from '../../harness/conformance/faults.js';
 import { verdictWithFaults } from '../../harness/conformance/faults-report.js';
 import { AERONET_PATHS } from '../../harness/conformance/h2/aeronet-target.js';
 import { runH2SuiteUnderFaults } from '../../harness/conformance/h2/faults.js';
@@ -17,8 +17,7 @@ import { parseH2specJunit } from '../../harness/conformance/h2spec/junit.js';
 import { h2specArgs, locateH2spec, runH2spec } from '../../harness/conformance/h2spec/run-h2spec.js';
 import { UsageError } from './usage-error.js';
 
-/** Seeds per profile under --faults unless --seeds says otherwise. */
-export const DEFAULT_FAULT_SEEDS = 5;
+export { DEFAULT_FAULT_SEEDS } from '../../harness/conformance/faults.js';
 
 /**
  * `aeronet conformance h2 --host H --port P [--tls [--insecure] [--servername N]] [--strict]

@@ -1,5 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { DEFAULT_FAULT_SEEDS, DEFAULT_SPLIT_LIMIT, parseFaultProfiles } from '../../harness/conformance/faults.js';
+import { verdictWithFaults } from '../../harness/conformance/faults-report.js';
+import { runH1SuiteUnderFaults } from '../../harness/conformance/h1/faults.js';
+import type { SuiteReport } from '../../harness/conformance/h1/run-suite.js';
 import { renderH1Json, renderH1Junit, renderH1Text } from '../../harness/conformance/h1/report.js';
 import { DEFAULT_MISSING_PATH, DEFAULT_TIMEOUT_MS, runH1Suite, selectH1Cases, summarize } from '../../harness/conformance/h1/run-suite.js';
 import { socketTarget } from '../../harness/conformance/h1/target.js';
@@ -7,8 +11,8 @@ import { UsageError } from './usage-error.js';
 
 /** The usage lines for `conformance h1`, for the CLI's help text (server/cli/usage.ts). */
 export const CONFORMANCE_H1_USAGE = `Options for conformance h1 [ID or group ...]:
-  --host <addr>         Server address (required)
-  --port <n>            Server port (required)
+  --host <addr>         Server address (required without --faults)
+  --port <n>            Server port (required without --faults)
   --tls                 HTTP/1.1 over TLS (default: cleartext)
   --insecure            With --tls: accept any certificate
   --servername <name>   With --tls: the SNI name (default: --host when it is a name)
@@ -19,15 +23,23 @@ export const CONFORMANCE_H1_USAGE = `Options for conformance h1 [ID or group ...
   --missing-path <path> A path the server answers 404 (default ${DEFAULT_MISSING_PATH})
   --json <file>         Also write the report as JSON
   --junit <file>        Also write the report as JUnit XML
+  --faults <profiles>   Run in-process against aeronet (paths /hello, /echo), clean and under
+                        choppy, byte, coalesce, splits (comma list, or all); lists the cases that
+                        pass clean but fail under faults (a remote host needs the proxy layer,
+                        not built yet: not with --host/--port)
+  --seeds <n>           With --faults: seeds per profile (default ${DEFAULT_FAULT_SEEDS})
+  --split-limit <n>     With --faults splits: cut streams up to this many bytes (default ${DEFAULT_SPLIT_LIMIT})
   IDs or groups select cases (h1, h1/chunked, smuggling, smuggling/cl-te/2, ...); default: all.
-  Exit 1 when a case fails.
+  Exit 1 when a case fails (clean or under faults).
 `;
 
 /**
  * `aeronet conformance h1 --host H --port P [--tls [--insecure] [--servername N]] [--timeout MS]
  * [--path P] [--echo-path P] [--missing-path P] [--junit FILE] [--json FILE] [ID or group ...]`:
  * the HTTP/1.1 conformance suite (RFC 9112/9110 origin-server requirements and request
- * smuggling) against any server. `args` are the arguments after "h1". Prints the report tree;
+ * smuggling) against any server. With `--faults PROFILES [--seeds N] [--split-limit N]` instead
+ * of --host/--port: in-process against aeronet, clean and under each fault profile, as
+ * `conformance h2 --faults` (harness/conformance/h1/faults.ts). `args` are the arguments after "h1". Prints the report tree;
  * returns 1 when a case fails, and throws UsageError (exit 2) on a usage error.
  *
  * Flags are parsed with node's parseArgs directly, as `conformance h2` does: parse-flags.ts
@@ -53,6 +65,9 @@ export async function conformanceH1Command(args: string[]): Promise<number> {
         'missing-path': { type: 'string' },
         junit: { type: 'string' },
         json: { type: 'string' },
+        faults: { type: 'string' },
+        seeds: { type: 'string' },
+        'split-limit': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -60,28 +75,18 @@ export async function conformanceH1Command(args: string[]): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   if (values['help'] === true) throw new UsageError(null);
+  if (typeof values['faults'] === 'string') return underFaults(values, filter);
+  for (const flag of ['seeds', 'split-limit'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to --faults only`);
 
   const host = values['host'];
-  if (typeof host !== 'string' || host === '') throw new UsageError('conformance h1 needs --host');
+  if (typeof host !== 'string' || host === '') throw new UsageError('conformance h1 needs --host (or --faults, to run in-process against aeronet)');
   const rawPort = values['port'];
   if (typeof rawPort !== 'string') throw new UsageError('conformance h1 needs --port');
   if (!/^[0-9]{1,5}$/.test(rawPort) || Number(rawPort) < 1 || Number(rawPort) > 65535) throw new UsageError(`--port must be an integer from 1 to 65535, got "${rawPort}"`);
-  const rawTimeout = values['timeout'];
-  let timeoutMs = DEFAULT_TIMEOUT_MS;
-  if (typeof rawTimeout === 'string') {
-    if (!/^[0-9]{1,7}$/.test(rawTimeout) || Number(rawTimeout) === 0) throw new UsageError(`--timeout must be a positive number of milliseconds, got "${rawTimeout}"`);
-    timeoutMs = Number(rawTimeout);
-  }
+  const timeoutMs = checkCommon(values, filter);
   const tls = values['tls'] === true;
   if (!tls && values['insecure'] === true) throw new UsageError('--insecure applies to --tls only');
   if (!tls && values['servername'] !== undefined) throw new UsageError('--servername applies to --tls only');
-  for (const flag of ['path', 'echo-path', 'missing-path'] as const) {
-    const p = values[flag];
-    // Paths go into the request-line as they are: origin-form, and nothing that would break it.
-    if (typeof p === 'string' && !/^\/[\x21-\x7e]*$/.test(p)) throw new UsageError(`--${flag} must be an origin-form path ("/" then visible ASCII), got "${p}"`);
-  }
-  const { unknown } = selectH1Cases(filter);
-  if (unknown.length > 0) throw new UsageError(`no case matches ${unknown.map((u) => `"${u}"`).join(', ')} (give case ids like h1/chunked/4, or groups like h1, h1/chunked, smuggling, smuggling/cl-te)`);
 
   const target = socketTarget({
     host,
@@ -105,7 +110,77 @@ export async function conformanceH1Command(args: string[]): Promise<number> {
     ...(typeof values['missing-path'] === 'string' ? { missingPath: values['missing-path'] } : {}),
   });
   process.stdout.write(renderH1Text(report));
+  writeReports(values, report);
+  return summarize(report.cases).failed > 0 ? 1 : 0;
+}
+
+/** The checks both modes share: --timeout, the paths, the case filter. Returns the timeout. */
+function checkCommon(values: Record<string, string | boolean | undefined>, filter: string[]): number {
+  const rawTimeout = values['timeout'];
+  let timeoutMs = DEFAULT_TIMEOUT_MS;
+  if (typeof rawTimeout === 'string') {
+    if (!/^[0-9]{1,7}$/.test(rawTimeout) || Number(rawTimeout) === 0) throw new UsageError(`--timeout must be a positive number of milliseconds, got "${rawTimeout}"`);
+    timeoutMs = Number(rawTimeout);
+  }
+  for (const flag of ['path', 'echo-path', 'missing-path'] as const) {
+    const p = values[flag];
+    // Paths go into the request-line as they are: origin-form, and nothing that would break it.
+    if (typeof p === 'string' && !/^\/[\x21-\x7e]*$/.test(p)) throw new UsageError(`--${flag} must be an origin-form path ("/" then visible ASCII), got "${p}"`);
+  }
+  const { unknown } = selectH1Cases(filter);
+  if (unknown.length > 0) throw new UsageError(`no case matches ${unknown.map((u) => `"${u}"`).join(', ')} (give case ids like h1/chunked/4, or groups like h1, h1/chunked, smuggling, smuggling/cl-te)`);
+  return timeoutMs;
+}
+
+function writeReports(values: Record<string, string | boolean | undefined>, report: SuiteReport): void {
   if (typeof values['junit'] === 'string') writeFileSync(values['junit'], renderH1Junit(report));
   if (typeof values['json'] === 'string') writeFileSync(values['json'], renderH1Json(report));
-  return summarize(report.cases).failed > 0 ? 1 : 0;
+}
+
+/**
+ * --faults: the suite in-process against aeronet (demo routes, compression off), clean and under
+ * each profile, as `conformance h2 --faults` does. Paths default to the demo routes' (/hello,
+ * /echo); timeouts cost no real time on the virtual clock.
+ */
+async function underFaults(values: Record<string, string | boolean | undefined>, filter: string[]): Promise<number> {
+  if (values['host'] !== undefined || values['port'] !== undefined) {
+    throw new UsageError(
+      '--faults runs the suite in-process against aeronet, over the simulated network; fault injection against a remote host (--host/--port) needs the proxy layer, which is not built yet. Drop --host/--port, or run without --faults.',
+    );
+  }
+  for (const flag of ['tls', 'insecure'] as const) if (values[flag] === true) throw new UsageError(`--${flag} does not apply to --faults (the in-process runs are cleartext HTTP/1.1)`);
+  if (values['servername'] !== undefined) throw new UsageError('--servername does not apply to --faults');
+  const timeoutMs = checkCommon(values, filter);
+  const { profiles, unknown } = parseFaultProfiles(values['faults'] as string);
+  if (unknown.length > 0) throw new UsageError(`unknown fault profile${unknown.length === 1 ? '' : 's'} ${unknown.map((u) => `"${u}"`).join(', ')} (available: choppy, byte, coalesce, splits, all)`);
+  const count = (flag: string, max: number): number | undefined => {
+    const raw = values[flag];
+    if (typeof raw !== 'string') return undefined;
+    if (!/^[0-9]{1,7}$/.test(raw) || Number(raw) === 0 || Number(raw) > max) throw new UsageError(`--${flag} must be an integer from 1 to ${max}, got "${raw}"`);
+    return Number(raw);
+  };
+  const seedCount = count('seeds', 1000) ?? DEFAULT_FAULT_SEEDS;
+  const splitLimit = count('split-limit', 65_536) ?? DEFAULT_SPLIT_LIMIT;
+  // --path defaults to "/" for remote servers; in-process, aeronet's demo routes answer /hello.
+  const givenPath = values['path'] !== '/' ? (values['path'] as string) : '/hello';
+  const progress = process.stderr.isTTY === true;
+  const report = await runH1SuiteUnderFaults(
+    {
+      timeoutMs,
+      filter,
+      path: givenPath,
+      echoPath: typeof values['echo-path'] === 'string' ? values['echo-path'] : '/echo',
+      ...(typeof values['missing-path'] === 'string' ? { missingPath: values['missing-path'] } : {}),
+    },
+    {
+      profiles,
+      seeds: Array.from({ length: seedCount }, (_, k) => k + 1),
+      splitLimit,
+      ...(progress ? { onRun: (run) => process.stderr.write(`\r\x1b[Kfaults: ${run.profile}${run.splitAt !== undefined ? ` at ${run.splitAt}` : ` seed ${run.seed}`}: ${run.cases} cases, ${run.failed} failed`) } : {}),
+    },
+  );
+  if (progress) process.stderr.write('\r\x1b[K');
+  process.stdout.write(renderH1Text(report));
+  writeReports(values, report);
+  return report.cases.some((c) => verdictWithFaults(c) === 'failed') ? 1 : 0;
 }
