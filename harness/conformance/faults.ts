@@ -324,3 +324,20 @@ export function summarizeFaults(outcome: FaultsOutcome, where: string): FaultsSu
     passCleanFailFaults: outcome.passCleanFailFaults,
   };
 }
+
+/**
+ * Per case, the bytes moved by the connections it opened, for a suite running on `sim`: cases run
+ * one at a time and open connections in order, so each case's are those opened since the last call.
+ */
+export function trafficCounter(sim: { readonly connections: ReadonlyArray<{ c2s: { sentBytes: number }; s2c: { sentBytes: number } }> }): () => CaseTraffic {
+  let seen = 0;
+  return () => {
+    const conns = sim.connections.slice(seen);
+    seen = sim.connections.length;
+    return {
+      clientToServer: conns.reduce((n, c) => n + c.c2s.sentBytes, 0),
+      serverToClient: conns.reduce((n, c) => n + c.s2c.sentBytes, 0),
+      longestClientStream: Math.max(0, ...conns.map((c) => c.c2s.sentBytes)),
+    };
+  };
+}

@@ -1,6 +1,6 @@
 import type { AeronetServer } from '../../../server/server.js';
 import type { Sim } from '../../sim/sim.js';
-import { CLEAN_PLAN, runUnderFaults, summarizeFaults, type CaseTraffic, type FaultProfileSpec, type FaultRun, type LinkPlan, type SuiteRunner, type TargetFactory } from '../faults.js';
+import { CLEAN_PLAN, runUnderFaults, summarizeFaults, trafficCounter, type CaseTraffic, type FaultProfileSpec, type FaultRun, type LinkPlan, type SuiteRunner, type TargetFactory } from '../faults.js';
 import { aeronetInSim } from './aeronet-target.js';
 import { runH2Suite, type CaseResult, type SuiteOptions, type SuiteReport } from './run-suite.js';
 import { simTarget, type AcceptsTransports, type SimTarget } from './sim-target.js';
@@ -16,22 +16,13 @@ export type MeasuredCaseResult = CaseResult & { traffic: CaseTraffic };
 export function h2SuiteRunner(options: SuiteOptions): SuiteRunner<SimTarget, MeasuredCaseResult> {
   return async (target, caseIds) => {
     const results: MeasuredCaseResult[] = [];
-    let seen = 0;
+    const traffic = trafficCounter(target.sim);
     await target.run(
       runH2Suite(target, {
         ...options,
         ...(caseIds !== null ? { filter: caseIds } : {}),
         onCase: (result) => {
-          const conns = target.sim.connections.slice(seen);
-          seen = target.sim.connections.length;
-          results.push({
-            ...result,
-            traffic: {
-              clientToServer: conns.reduce((n, c) => n + c.c2s.sentBytes, 0),
-              serverToClient: conns.reduce((n, c) => n + c.s2c.sentBytes, 0),
-              longestClientStream: Math.max(0, ...conns.map((c) => c.c2s.sentBytes)),
-            },
-          });
+          results.push({ ...result, traffic: traffic() });
           options.onCase?.(result);
         },
       }),
