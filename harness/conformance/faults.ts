@@ -341,3 +341,46 @@ export function trafficCounter(sim: { readonly connections: ReadonlyArray<{ c2s:
     };
   };
 }
+
+/** What a suite needs to run clean and under faults, whichever protocol it checks. */
+export interface SuiteFaultsOptions<T> {
+  profiles: readonly FaultProfileSpec[];
+  seeds: readonly number[];
+  splitLimit?: number;
+  onRun?: (run: FaultRun) => void;
+  /** Where each run goes (aeronet in-process, by default, for both suites). */
+  targets?: TargetFactory<T>;
+  /** What the report calls the target (default AERONET_IN_PROCESS). */
+  describe?: string;
+}
+
+export const AERONET_IN_PROCESS = 'aeronet in-process (demo routes, simulated network on virtual time)';
+
+/**
+ * A suite clean (whole writes both ways) and under each profile and seed, as one report: the
+ * clean pass's cases, each with its faulted results, and the summary with the cases that pass
+ * clean but fail under faults. `runner(onCase)` makes the suite's runner; the clean pass reports
+ * progress through the caller's onCase, the faulted runs through onRun.
+ */
+export async function runSuiteUnderFaults<T, R extends CaseOutcome>(
+  runner: (quiet: boolean) => SuiteRunner<T, R>,
+  defaultTargets: TargetFactory<T>,
+  faults: SuiteFaultsOptions<T>,
+): Promise<{ target: string; cases: Array<Omit<R, 'traffic'> & { faults?: FaultedResult[] }>; faults: FaultsSummary }> {
+  const targets = faults.targets ?? defaultTargets;
+  const clean = await runner(false)(targets(CLEAN_PLAN), null);
+  const outcome = await runUnderFaults(runner(true), targets, faults.profiles, faults.seeds, {
+    clean,
+    ...(faults.splitLimit !== undefined ? { splitLimit: faults.splitLimit } : {}),
+    ...(faults.onRun !== undefined ? { onRun: faults.onRun } : {}),
+  });
+  const describe = faults.describe ?? AERONET_IN_PROCESS;
+  return {
+    target: describe,
+    cases: clean.map(({ traffic: _traffic, ...c }) => {
+      const list = outcome.faulted.get(c.id);
+      return list !== undefined ? { ...c, faults: list } : c;
+    }),
+    faults: summarizeFaults(outcome, describe),
+  };
+}

@@ -2,7 +2,7 @@ import { MemoryLogger } from '../../../server/core/logger.js';
 import { createDemoRouter } from '../../../server/demo/demo-routes.js';
 import { createServer, type AeronetServer } from '../../../server/server.js';
 import type { Sim } from '../../sim/sim.js';
-import { CLEAN_PLAN, runUnderFaults, summarizeFaults, trafficCounter, type CaseTraffic, type FaultProfileSpec, type FaultRun, type LinkPlan, type SuiteRunner, type TargetFactory } from '../faults.js';
+import { AERONET_IN_PROCESS, runSuiteUnderFaults, trafficCounter, type CaseTraffic, type LinkPlan, type SuiteFaultsOptions, type SuiteRunner, type TargetFactory } from '../faults.js';
 import { runH1Suite, type CaseResult, type H1SuiteOptions, type SuiteReport } from './run-suite.js';
 import { simTarget, type AcceptsTransports, type SimTarget } from './sim-target.js';
 
@@ -57,41 +57,11 @@ export const aeronetH1Targets: TargetFactory<SimTarget<AeronetServer>> = h1SimTa
   createServer({ handler: createDemoRouter().handle, clock: sim.clock, compression: false, logger: new MemoryLogger() }),
 );
 
-export const AERONET_IN_PROCESS = 'aeronet in-process (demo routes, simulated network on virtual time)';
+export { AERONET_IN_PROCESS };
 
-export interface H1FaultsOptions {
-  profiles: readonly FaultProfileSpec[];
-  seeds: readonly number[];
-  splitLimit?: number;
-  onRun?: (run: FaultRun) => void;
-  /** Default: aeronet, in-process. */
-  targets?: TargetFactory<SimTarget>;
-  /** What the report calls the target (default AERONET_IN_PROCESS). */
-  describe?: string;
-}
+export type H1FaultsOptions = SuiteFaultsOptions<SimTarget>;
 
-/**
- * The suite clean (whole writes both ways) and under each profile and seed, as one report in the
- * HTTP/2 suite's shape (so the shared renderers print it): the clean pass's cases, each with its
- * faulted results, and the summary with the cases that pass clean but fail under faults.
- */
-export async function runH1SuiteUnderFaults(options: H1SuiteOptions, faults: H1FaultsOptions): Promise<SuiteReport> {
-  const runner = h1SuiteRunner(options);
-  const quiet = h1SuiteRunner({ ...options, onCase: () => {} });
-  const targets = faults.targets ?? aeronetH1Targets;
-  const clean = await runner(targets(CLEAN_PLAN), null);
-  const outcome = await runUnderFaults(quiet, targets, faults.profiles, faults.seeds, {
-    clean,
-    ...(faults.splitLimit !== undefined ? { splitLimit: faults.splitLimit } : {}),
-    ...(faults.onRun !== undefined ? { onRun: faults.onRun } : {}),
-  });
-  const describe = faults.describe ?? AERONET_IN_PROCESS;
-  return {
-    target: describe,
-    cases: clean.map(({ traffic: _traffic, ...c }) => {
-      const list = outcome.faulted.get(c.id);
-      return list !== undefined ? { ...c, faults: list } : c;
-    }),
-    faults: summarizeFaults(outcome, describe),
-  };
+/** The 1 suite clean and under faults, as one report (see runSuiteUnderFaults). */
+export function runH1SuiteUnderFaults(options: H1SuiteOptions, faults: H1FaultsOptions): Promise<SuiteReport> {
+  return runSuiteUnderFaults((quiet) => h1SuiteRunner(quiet ? { ...options, onCase: () => {} } : options), aeronetH1Targets as TargetFactory<SimTarget>, faults) as Promise<SuiteReport>;
 }

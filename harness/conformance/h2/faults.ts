@@ -1,6 +1,6 @@
 import type { AeronetServer } from '../../../server/server.js';
 import type { Sim } from '../../sim/sim.js';
-import { CLEAN_PLAN, runUnderFaults, summarizeFaults, trafficCounter, type CaseTraffic, type FaultProfileSpec, type FaultRun, type LinkPlan, type SuiteRunner, type TargetFactory } from '../faults.js';
+import { AERONET_IN_PROCESS, runSuiteUnderFaults, trafficCounter, type CaseTraffic, type LinkPlan, type SuiteFaultsOptions, type SuiteRunner, type TargetFactory } from '../faults.js';
 import { aeronetInSim } from './aeronet-target.js';
 import { runH2Suite, type CaseResult, type SuiteOptions, type SuiteReport } from './run-suite.js';
 import { simTarget, type AcceptsTransports, type SimTarget } from './sim-target.js';
@@ -47,42 +47,11 @@ export function simTargetFactory<S extends AcceptsTransports>(server: (sim: Sim)
 export const aeronetTargets: TargetFactory<SimTarget<AeronetServer>> = (plan) =>
   aeronetInSim({ seed: plan.seed, faults: { clientToServer: plan.clientToServer, serverToClient: plan.serverToClient }, splitClientAt: plan.splitClientAt });
 
-export const AERONET_IN_PROCESS = 'aeronet in-process (demo routes, simulated network on virtual time)';
+export { AERONET_IN_PROCESS };
 
-export interface H2FaultsOptions {
-  profiles: readonly FaultProfileSpec[];
-  seeds: readonly number[];
-  splitLimit?: number;
-  onRun?: (run: FaultRun) => void;
-  /** Default: aeronet, in-process. */
-  targets?: TargetFactory<SimTarget>;
-  /** What the report calls the target (default AERONET_IN_PROCESS). */
-  describe?: string;
-}
+export type H2FaultsOptions = SuiteFaultsOptions<SimTarget>;
 
-/**
- * The suite clean (whole writes both ways) and under each profile and seed, as one report: the
- * clean pass's cases, each with its faulted results, and the summary with the cases that pass
- * clean but fail under faults.
- */
-export async function runH2SuiteUnderFaults(options: SuiteOptions, faults: H2FaultsOptions): Promise<SuiteReport> {
-  const runner = h2SuiteRunner(options);
-  const quiet = h2SuiteRunner({ ...options, onCase: () => {} });
-  const targets = faults.targets ?? aeronetTargets;
-  // The clean pass reports progress (onCase); the faulted runs report per run (onRun).
-  const clean = await runner(targets(CLEAN_PLAN), null);
-  const outcome = await runUnderFaults(quiet, targets, faults.profiles, faults.seeds, {
-    clean,
-    ...(faults.splitLimit !== undefined ? { splitLimit: faults.splitLimit } : {}),
-    ...(faults.onRun !== undefined ? { onRun: faults.onRun } : {}),
-  });
-  const describe = faults.describe ?? AERONET_IN_PROCESS;
-  return {
-    target: describe,
-    cases: clean.map(({ traffic: _traffic, ...c }) => {
-      const list = outcome.faulted.get(c.id);
-      return list !== undefined ? { ...c, faults: list } : c;
-    }),
-    faults: summarizeFaults(outcome, describe),
-  };
+/** The 2 suite clean and under faults, as one report (see runSuiteUnderFaults). */
+export function runH2SuiteUnderFaults(options: SuiteOptions, faults: H2FaultsOptions): Promise<SuiteReport> {
+  return runSuiteUnderFaults((quiet) => h2SuiteRunner(quiet ? { ...options, onCase: () => {} } : options), aeronetTargets as TargetFactory<SimTarget>, faults) as Promise<SuiteReport>;
 }
