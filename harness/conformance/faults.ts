@@ -384,3 +384,39 @@ export async function runSuiteUnderFaults<T, R extends CaseOutcome>(
     faults: summarizeFaults(outcome, describe),
   };
 }
+
+/** An in-process target: its connections live in a Sim, and work on it runs on virtual time. */
+export interface InProcessTarget {
+  readonly sim: Parameters<typeof trafficCounter>[0];
+  run<W>(work: Promise<W>): Promise<W>;
+}
+
+/**
+ * A suite as runUnderFaults drives it, for either protocol: run the chosen cases on an
+ * in-process target and attach to each result the bytes its connections moved.
+ */
+export function measuredSuiteRunner<T extends InProcessTarget, R extends CaseOutcome, O extends { filter?: readonly string[]; onCase?: (result: R) => void }>(
+  runSuite: (target: T, options: O) => Promise<unknown>,
+  options: O,
+): SuiteRunner<T, R & { traffic: CaseTraffic }> {
+  return async (target, caseIds) => {
+    const results: Array<R & { traffic: CaseTraffic }> = [];
+    const traffic = trafficCounter(target.sim);
+    await target.run(
+      runSuite(target, {
+        ...options,
+        ...(caseIds !== null ? { filter: caseIds } : {}),
+        onCase: (result: R) => {
+          results.push({ ...result, traffic: traffic() });
+          options.onCase?.(result);
+        },
+      }),
+    );
+    return results;
+  };
+}
+
+/** A plan's links as a sim target's options (seed, faults both ways, the split point). */
+export function simLinkOptions(plan: LinkPlan): { seed: number; faults: { clientToServer: FaultProfile; serverToClient: FaultProfile }; splitClientAt: number | null } {
+  return { seed: plan.seed, faults: { clientToServer: plan.clientToServer, serverToClient: plan.serverToClient }, splitClientAt: plan.splitClientAt };
+}

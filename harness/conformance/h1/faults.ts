@@ -2,7 +2,7 @@ import { MemoryLogger } from '../../../server/core/logger.js';
 import { createDemoRouter } from '../../../server/demo/demo-routes.js';
 import { createServer, type AeronetServer } from '../../../server/server.js';
 import type { Sim } from '../../sim/sim.js';
-import { AERONET_IN_PROCESS, runSuiteUnderFaults, trafficCounter, type CaseTraffic, type LinkPlan, type SuiteFaultsOptions, type SuiteRunner, type TargetFactory } from '../faults.js';
+import { AERONET_IN_PROCESS, measuredSuiteRunner, runSuiteUnderFaults, simLinkOptions, type CaseTraffic, type LinkPlan, type SuiteFaultsOptions, type SuiteRunner, type TargetFactory } from '../faults.js';
 import { runH1Suite, type CaseResult, type H1SuiteOptions, type SuiteReport } from './run-suite.js';
 import { simTarget, type AcceptsTransports, type SimTarget } from './sim-target.js';
 
@@ -23,30 +23,14 @@ export const AERONET_H1_PATHS: Readonly<Pick<H1SuiteOptions, 'path' | 'echoPath'
  * previous case ended: cases run one at a time and open connections in order).
  */
 export function h1SuiteRunner(options: H1SuiteOptions): SuiteRunner<SimTarget, MeasuredCaseResult> {
-  return async (target, caseIds) => {
-    const results: MeasuredCaseResult[] = [];
-    const traffic = trafficCounter(target.sim);
-    await target.run(
-      runH1Suite(target, {
-        ...options,
-        ...(caseIds !== null ? { filter: caseIds } : {}),
-        onCase: (result) => {
-          results.push({ ...result, traffic: traffic() });
-          options.onCase?.(result);
-        },
-      }),
-    );
-    return results;
-  };
+  return measuredSuiteRunner<SimTarget, CaseResult, H1SuiteOptions>(runH1Suite, options);
 }
 
 /** HTTP/1.1 sim targets for a server of the caller's, one fresh world per plan. */
 export function h1SimTargetFactory<S extends AcceptsTransports>(server: (sim: Sim) => S, describe?: string): TargetFactory<SimTarget<S>> {
   return (plan: LinkPlan) =>
     simTarget({
-      seed: plan.seed,
-      faults: { clientToServer: plan.clientToServer, serverToClient: plan.serverToClient },
-      splitClientAt: plan.splitClientAt,
+      ...simLinkOptions(plan),
       server,
       ...(describe !== undefined ? { describe } : {}),
     });

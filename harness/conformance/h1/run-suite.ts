@@ -1,3 +1,4 @@
+import { matchesEntry, selectByFilter } from '../select-cases.js';
 import type { CaseResult, SuiteReport } from '../h2/run-suite.js';
 import type { H1Case, H1CaseContext, Verdict } from './case.js';
 import { ALL_CASES } from './cases/index.js';
@@ -31,19 +32,9 @@ export interface H1SuiteOptions {
 export const DEFAULT_TIMEOUT_MS = 2000;
 export const DEFAULT_MISSING_PATH = '/aeronet-conformance/no-such-resource';
 
-/** Does `id` fall under a filter entry (the id itself, or a group prefix of it)? */
-function matches(id: string, entry: string): boolean {
-  const e = entry.replace(/\/+$/, '');
-  return id === e || id.startsWith(`${e}/`);
-}
-
 /** The cases a filter selects, in suite order, and the filter entries that select nothing. */
 export function selectH1Cases(filter: readonly string[], cases: readonly H1Case[] = ALL_CASES): { cases: H1Case[]; unknown: string[] } {
-  if (filter.length === 0) return { cases: [...cases], unknown: [] };
-  return {
-    cases: cases.filter((c) => filter.some((e) => matches(c.id, e))),
-    unknown: filter.filter((e) => !cases.some((c) => matches(c.id, e))),
-  };
+  return selectByFilter(filter, cases);
 }
 
 /**
@@ -54,7 +45,7 @@ export function selectH1Cases(filter: readonly string[], cases: readonly H1Case[
  */
 export async function runH1Suite(target: H1Target, options: H1SuiteOptions = {}): Promise<SuiteReport> {
   const excluded = options.exclude ?? [];
-  const cases = selectH1Cases(options.filter ?? [], options.cases ?? ALL_CASES).cases.filter((c) => !excluded.some((e) => matches(c.id, e)));
+  const cases = selectH1Cases(options.filter ?? [], options.cases ?? ALL_CASES).cases.filter((c) => !excluded.some((e) => matchesEntry(c.id, e)));
   const now = target.now ?? (() => performance.now());
   const results: CaseResult[] = [];
   for (const c of cases) {

@@ -1,5 +1,5 @@
+import { openSocket, realTimer } from '../open-socket.js';
 import net from 'node:net';
-import tls from 'node:tls';
 import { Waiters } from '../h2/waiters.js';
 
 /**
@@ -71,35 +71,8 @@ export function socketTarget(options: SocketTargetOptions): H1Target {
 }
 
 function connectSocket(options: SocketTargetOptions): Promise<H1Conn> {
-  const timeoutMs = options.connectTimeoutMs ?? 5000;
-  return new Promise<H1Conn>((resolve, reject) => {
-    let socket: net.Socket;
-    const fail = (err: Error) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(err);
-    };
-    const timer = setTimeout(() => fail(new Error(`connect to ${options.host}:${options.port} timed out after ${timeoutMs} ms`)), timeoutMs);
-    const ready = () => {
-      clearTimeout(timer);
-      socket.removeListener('error', fail);
-      resolve(new SocketConn(socket));
-    };
-    if (options.tls === true) {
-      const servername = options.servername ?? (net.isIP(options.host) === 0 ? options.host : undefined);
-      socket = tls.connect({
-        host: options.host,
-        port: options.port,
-        ALPNProtocols: ['http/1.1'],
-        rejectUnauthorized: options.insecure !== true,
-        ...(servername !== undefined ? { servername } : {}),
-      }, ready);
-    } else {
-      // allowHalfOpen: the server's FIN must not make node end our side; we report what it did.
-      socket = net.connect({ host: options.host, port: options.port, noDelay: true, allowHalfOpen: true }, ready);
-    }
-    socket.once('error', fail);
-  });
+  // allowHalfOpen: the server's FIN must not make node end our side; we report what it did.
+  return openSocket({ ...options, alpn: 'http/1.1', allowHalfOpen: true }).then((socket) => new SocketConn(socket));
 }
 
 /** One socket connection: bytes collected as they come, waits on real timers. */
@@ -109,10 +82,7 @@ class SocketConn implements H1Conn {
   private joined: Buffer | null = Buffer.alloc(0);
   closed = false;
   reset = false;
-  private readonly waiters = new Waiters((ms, fire) => {
-    const timer = setTimeout(fire, ms);
-    return { cancel: () => clearTimeout(timer) };
-  });
+  private readonly waiters = new Waiters(realTimer);
 
   constructor(private readonly socket: net.Socket) {
     socket.on('data', (chunk: Buffer) => {

@@ -1,6 +1,6 @@
 import type { AeronetServer } from '../../../server/server.js';
 import type { Sim } from '../../sim/sim.js';
-import { AERONET_IN_PROCESS, runSuiteUnderFaults, trafficCounter, type CaseTraffic, type LinkPlan, type SuiteFaultsOptions, type SuiteRunner, type TargetFactory } from '../faults.js';
+import { AERONET_IN_PROCESS, measuredSuiteRunner, runSuiteUnderFaults, simLinkOptions, type CaseTraffic, type LinkPlan, type SuiteFaultsOptions, type SuiteRunner, type TargetFactory } from '../faults.js';
 import { aeronetInSim } from './aeronet-target.js';
 import { runH2Suite, type CaseResult, type SuiteOptions, type SuiteReport } from './run-suite.js';
 import { simTarget, type AcceptsTransports, type SimTarget } from './sim-target.js';
@@ -14,30 +14,14 @@ export type MeasuredCaseResult = CaseResult & { traffic: CaseTraffic };
  * open them, so each case's are the ones opened since the previous case ended).
  */
 export function h2SuiteRunner(options: SuiteOptions): SuiteRunner<SimTarget, MeasuredCaseResult> {
-  return async (target, caseIds) => {
-    const results: MeasuredCaseResult[] = [];
-    const traffic = trafficCounter(target.sim);
-    await target.run(
-      runH2Suite(target, {
-        ...options,
-        ...(caseIds !== null ? { filter: caseIds } : {}),
-        onCase: (result) => {
-          results.push({ ...result, traffic: traffic() });
-          options.onCase?.(result);
-        },
-      }),
-    );
-    return results;
-  };
+  return measuredSuiteRunner<SimTarget, CaseResult, SuiteOptions>(runH2Suite, options);
 }
 
 /** Sim targets for a server of the caller's, one fresh world per plan. */
 export function simTargetFactory<S extends AcceptsTransports>(server: (sim: Sim) => S, describe?: string): TargetFactory<SimTarget<S>> {
   return (plan: LinkPlan) =>
     simTarget({
-      seed: plan.seed,
-      faults: { clientToServer: plan.clientToServer, serverToClient: plan.serverToClient },
-      splitClientAt: plan.splitClientAt,
+      ...simLinkOptions(plan),
       server,
       ...(describe !== undefined ? { describe } : {}),
     });
@@ -45,7 +29,7 @@ export function simTargetFactory<S extends AcceptsTransports>(server: (sim: Sim)
 
 /** aeronet (the demo routes, as `aeronet serve`) in the sim, one fresh world per plan. */
 export const aeronetTargets: TargetFactory<SimTarget<AeronetServer>> = (plan) =>
-  aeronetInSim({ seed: plan.seed, faults: { clientToServer: plan.clientToServer, serverToClient: plan.serverToClient }, splitClientAt: plan.splitClientAt });
+  aeronetInSim(simLinkOptions(plan));
 
 export { AERONET_IN_PROCESS };
 

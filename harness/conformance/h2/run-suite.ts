@@ -1,3 +1,4 @@
+import { matchesEntry, selectByFilter, type NamedSets } from '../select-cases.js';
 import type { FaultedResult, FaultsSummary } from '../faults.js';
 import type { CaseContext, H2Case, Verdict } from './case.js';
 import { ALL_CASES, H2SPEC_CASES } from './cases/index.js';
@@ -63,20 +64,12 @@ export const DEFAULT_FLOOD_BYTES = 32 * 1024 * 1024;
 /** The stall limit to ask for where waiting is free (the sim, on virtual time): a minute. */
 export const DEFAULT_STALL_LIMIT_MS = 60_000;
 
-/** Does `id` fall under a filter entry (the id itself, or a group prefix of it)? */
-function matches(id: string, entry: string): boolean {
-  const e = entry.replace(/\/+$/, '');
-  if (e === 'h2spec') return H2SPEC_CASES.some((c) => c.id === id);
-  return id === e || id.startsWith(`${e}/`);
-}
+/** "h2spec" names h2spec's own 147 cases (generic, http2, hpack) as one set. */
+const NAMED: NamedSets = { h2spec: (id) => H2SPEC_CASES.some((c) => c.id === id) };
 
 /** The cases a filter selects, in suite order, and the filter entries that select nothing. */
 export function selectCases(filter: readonly string[], cases: readonly H2Case[] = ALL_CASES): { cases: H2Case[]; unknown: string[] } {
-  if (filter.length === 0) return { cases: [...cases], unknown: [] };
-  return {
-    cases: cases.filter((c) => filter.some((e) => matches(c.id, e))),
-    unknown: filter.filter((e) => !cases.some((c) => matches(c.id, e))),
-  };
+  return selectByFilter(filter, cases, NAMED);
 }
 
 /**
@@ -86,7 +79,7 @@ export function selectCases(filter: readonly string[], cases: readonly H2Case[] 
  */
 export async function runH2Suite(target: H2Target, options: SuiteOptions = {}): Promise<SuiteReport> {
   const excluded = options.exclude ?? [];
-  const cases = selectCases(options.filter ?? [], options.cases ?? ALL_CASES).cases.filter((c) => !excluded.some((e) => matches(c.id, e)));
+  const cases = selectCases(options.filter ?? [], options.cases ?? ALL_CASES).cases.filter((c) => !excluded.some((e) => matchesEntry(c.id, e, NAMED)));
   const now = target.now ?? (() => performance.now());
   const results: CaseResult[] = [];
   for (const c of cases) {

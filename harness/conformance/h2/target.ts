@@ -1,3 +1,4 @@
+import { openSocket, realTimer } from '../open-socket.js';
 import { Waiters } from './waiters.js';
 import net from 'node:net';
 import tls from 'node:tls';
@@ -73,40 +74,13 @@ export function socketTarget(options: SocketTargetOptions): H2Target {
   };
 }
 
-function connectSocket(options: SocketTargetOptions): Promise<H2Conn> {
-  const timeoutMs = options.connectTimeoutMs ?? 5000;
-  return new Promise<H2Conn>((resolve, reject) => {
-    let socket: net.Socket;
-    const fail = (err: Error) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(err);
-    };
-    const timer = setTimeout(() => fail(new Error(`connect to ${options.host}:${options.port} timed out after ${timeoutMs} ms`)), timeoutMs);
-    const ready = () => {
-      clearTimeout(timer);
-      socket.removeListener('error', fail);
-      if (options.tls === true && (socket as tls.TLSSocket).alpnProtocol !== 'h2') {
-        socket.destroy();
-        reject(new Error(`${options.host}:${options.port} did not negotiate h2 with ALPN (got ${String((socket as tls.TLSSocket).alpnProtocol)})`));
-        return;
-      }
-      resolve(new SocketConn(socket));
-    };
-    if (options.tls === true) {
-      const servername = options.servername ?? (net.isIP(options.host) === 0 ? options.host : undefined);
-      socket = tls.connect({
-        host: options.host,
-        port: options.port,
-        ALPNProtocols: ['h2'],
-        rejectUnauthorized: options.insecure !== true,
-        ...(servername !== undefined ? { servername } : {}),
-      }, ready);
-    } else {
-      socket = net.connect({ host: options.host, port: options.port, noDelay: true }, ready);
-    }
-    socket.once('error', fail);
-  });
+async function connectSocket(options: SocketTargetOptions): Promise<H2Conn> {
+  const socket = await openSocket({ ...options, alpn: 'h2' });
+  if (options.tls === true && (socket as tls.TLSSocket).alpnProtocol !== 'h2') {
+    socket.destroy();
+    throw new Error(`${options.host}:${options.port} did not negotiate h2 with ALPN (got ${String((socket as tls.TLSSocket).alpnProtocol)})`);
+  }
+  return new SocketConn(socket);
 }
 
 /** One socket connection: bytes in go to the client, waits run on real timers. */
@@ -114,10 +88,7 @@ class SocketConn implements H2Conn {
   readonly client: RawH2Client;
   closed = false;
   closedHow: string | null = null;
-  private readonly waiters = new Waiters((ms, fire) => {
-    const timer = setTimeout(fire, ms);
-    return { cancel: () => clearTimeout(timer) };
-  });
+  private readonly waiters = new Waiters(realTimer);
 
   constructor(private readonly socket: net.Socket) {
     this.client = new RawH2Client({
