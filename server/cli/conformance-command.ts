@@ -1,9 +1,9 @@
+import { faultsFlags, reachable, refuseFaultOnlyFlags, remoteEndpoint } from './conformance-options.js';
 import { conformanceH1Command } from './conformance-h1-command.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_FAULT_SEEDS, DEFAULT_SPLIT_LIMIT, parseFaultProfiles } from '../../harness/conformance/faults.js';
 import { verdictWithFaults } from '../../harness/conformance/faults-report.js';
 import { AERONET_PATHS } from '../../harness/conformance/h2/aeronet-target.js';
 import { runH2SuiteUnderFaults } from '../../harness/conformance/h2/faults.js';
@@ -87,18 +87,10 @@ export async function conformanceCommand(args: string[]): Promise<number> {
   }
   const { unknown } = selectCases(filter);
   if (unknown.length > 0) throw new UsageError(`no case matches ${unknown.map((u) => `"${u}"`).join(', ')} (give case ids like http2/6.5.2/1, or groups like http2/6.5, generic, hpack, rfc9113, abuse, h2spec)`);
-  const tls = values['tls'] === true;
-  if (!tls && values['insecure'] === true) throw new UsageError('--insecure applies to --tls only');
-  if (!tls && values['servername'] !== undefined) throw new UsageError('--servername applies to --tls only');
-
   if (typeof values['faults'] === 'string') return underFaults(values, filter, timeoutMs, stallLimitMs);
-  for (const flag of ['seeds', 'split-limit'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to --faults only`);
-
-  const host = values['host'];
-  if (typeof host !== 'string' || host === '') throw new UsageError('conformance h2 needs --host (or --faults, to run in-process against aeronet)');
-  const rawPort = values['port'];
-  if (typeof rawPort !== 'string') throw new UsageError('conformance h2 needs --port');
-  if (!/^[0-9]{1,5}$/.test(rawPort) || Number(rawPort) < 1 || Number(rawPort) > 65535) throw new UsageError(`--port must be an integer from 1 to 65535, got "${rawPort}"`);
+  refuseFaultOnlyFlags(values);
+  const endpoint = remoteEndpoint(values, 'h2');
+  const { host, tls } = endpoint;
 
   // Asked for h2spec: find it before spending a run on our suite.
   let h2spec: string | null = null;
@@ -112,20 +104,8 @@ export async function conformanceCommand(args: string[]): Promise<number> {
     }
   }
 
-  const target = socketTarget({
-    host,
-    port: Number(rawPort),
-    tls,
-    insecure: values['insecure'] === true,
-    ...(typeof values['servername'] === 'string' ? { servername: values['servername'] } : {}),
-  });
-  // One connection first, so that a server that is not there is one error, not 173 failed cases.
-  try {
-    (await target.connect()).close();
-  } catch (err) {
-    process.stderr.write(`aeronet: cannot reach ${target.describe}: ${(err as Error).message}\n`);
-    return 1;
-  }
+  const target = socketTarget(endpoint);
+  if (!(await reachable(target))) return 1;
   const getPath = typeof values['path'] === 'string' ? values['path'] : '/';
   const report = await runH2Suite(target, {
     strict: values['strict'] === true,
@@ -140,7 +120,7 @@ export async function conformanceCommand(args: string[]): Promise<number> {
   writeReports(values, report);
   let failed = summarize(report.cases).failed > 0;
   if (h2spec !== null) {
-    const agreed = await compareH2spec(h2spec, { host, port: Number(rawPort), tls, insecure: values['insecure'] === true, strict: values['strict'] === true, timeoutMs, path: getPath, filter }, report);
+    const agreed = await compareH2spec(h2spec, { host, port: endpoint.port, tls, insecure: values['insecure'] === true, strict: values['strict'] === true, timeoutMs, path: getPath, filter }, report);
     if (!agreed) failed = true;
   }
   return failed ? 1 : 0;
@@ -158,24 +138,8 @@ function writeReports(values: Record<string, string | boolean | undefined>, repo
  * no real time on the virtual clock.
  */
 async function underFaults(values: Record<string, string | boolean | undefined>, filter: string[], timeoutMs: number, stallLimitMs: number | undefined): Promise<number> {
-  if (values['host'] !== undefined || values['port'] !== undefined) {
-    throw new UsageError(
-      '--faults runs the suite in-process against aeronet, over the simulated network; fault injection against a remote host (--host/--port) needs the proxy layer, which is not built yet. Drop --host/--port, or run without --faults.',
-    );
-  }
-  for (const flag of ['tls', 'insecure'] as const) if (values[flag] === true) throw new UsageError(`--${flag} does not apply to --faults (the in-process runs are cleartext HTTP/2)`);
-  if (values['servername'] !== undefined) throw new UsageError('--servername does not apply to --faults');
   if (values['with-h2spec'] === true) throw new UsageError('--with-h2spec needs --host/--port (h2spec runs against a socket), not --faults');
-  const { profiles, unknown } = parseFaultProfiles(values['faults'] as string);
-  if (unknown.length > 0) throw new UsageError(`unknown fault profile${unknown.length === 1 ? '' : 's'} ${unknown.map((u) => `"${u}"`).join(', ')} (available: choppy, byte, coalesce, splits, all)`);
-  const count = (flag: string, max: number): number | undefined => {
-    const raw = values[flag];
-    if (typeof raw !== 'string') return undefined;
-    if (!/^[0-9]{1,7}$/.test(raw) || Number(raw) === 0 || Number(raw) > max) throw new UsageError(`--${flag} must be an integer from 1 to ${max}, got "${raw}"`);
-    return Number(raw);
-  };
-  const seedCount = count('seeds', 1000) ?? DEFAULT_FAULT_SEEDS;
-  const splitLimit = count('split-limit', 65_536) ?? DEFAULT_SPLIT_LIMIT;
+  const faults = faultsFlags(values, 'HTTP/2');
   const options: SuiteOptions = {
     strict: values['strict'] === true,
     timeoutMs,
@@ -185,14 +149,8 @@ async function underFaults(values: Record<string, string | boolean | undefined>,
     postPath: typeof values['post-path'] === 'string' ? values['post-path'] : AERONET_PATHS.postPath!,
     largePath: typeof values['large-path'] === 'string' ? values['large-path'] : AERONET_PATHS.largePath!,
   };
-  const progress = process.stderr.isTTY === true;
-  const report = await runH2SuiteUnderFaults(options, {
-    profiles,
-    seeds: Array.from({ length: seedCount }, (_, k) => k + 1),
-    splitLimit,
-    ...(progress ? { onRun: (run) => process.stderr.write(`\r\x1b[Kfaults: ${run.profile}${run.splitAt !== undefined ? ` at ${run.splitAt}` : ` seed ${run.seed}`}: ${run.cases} cases, ${run.failed} failed`) } : {}),
-  });
-  if (progress) process.stderr.write('\r\x1b[K');
+  const report = await runH2SuiteUnderFaults(options, faults);
+  faults.done();
   process.stdout.write(renderText(report));
   writeReports(values, report);
   return report.cases.some((c) => verdictWithFaults(c) === 'failed') ? 1 : 0;

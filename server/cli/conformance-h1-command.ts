@@ -1,6 +1,7 @@
+import { faultsFlags, reachable, refuseFaultOnlyFlags, remoteEndpoint } from './conformance-options.js';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULT_FAULT_SEEDS, DEFAULT_SPLIT_LIMIT, parseFaultProfiles } from '../../harness/conformance/faults.js';
+import { DEFAULT_FAULT_SEEDS, DEFAULT_SPLIT_LIMIT } from '../../harness/conformance/faults.js';
 import { verdictWithFaults } from '../../harness/conformance/faults-report.js';
 import { runH1SuiteUnderFaults } from '../../harness/conformance/h1/faults.js';
 import type { SuiteReport } from '../../harness/conformance/h1/run-suite.js';
@@ -76,32 +77,12 @@ export async function conformanceH1Command(args: string[]): Promise<number> {
   }
   if (values['help'] === true) throw new UsageError(null);
   if (typeof values['faults'] === 'string') return underFaults(values, filter);
-  for (const flag of ['seeds', 'split-limit'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to --faults only`);
+  refuseFaultOnlyFlags(values);
 
-  const host = values['host'];
-  if (typeof host !== 'string' || host === '') throw new UsageError('conformance h1 needs --host (or --faults, to run in-process against aeronet)');
-  const rawPort = values['port'];
-  if (typeof rawPort !== 'string') throw new UsageError('conformance h1 needs --port');
-  if (!/^[0-9]{1,5}$/.test(rawPort) || Number(rawPort) < 1 || Number(rawPort) > 65535) throw new UsageError(`--port must be an integer from 1 to 65535, got "${rawPort}"`);
+  const endpoint = remoteEndpoint(values, 'h1');
   const timeoutMs = checkCommon(values, filter);
-  const tls = values['tls'] === true;
-  if (!tls && values['insecure'] === true) throw new UsageError('--insecure applies to --tls only');
-  if (!tls && values['servername'] !== undefined) throw new UsageError('--servername applies to --tls only');
-
-  const target = socketTarget({
-    host,
-    port: Number(rawPort),
-    tls,
-    insecure: values['insecure'] === true,
-    ...(typeof values['servername'] === 'string' ? { servername: values['servername'] } : {}),
-  });
-  // One connection first, so that a server that is not there is one error, not a hundred failed cases.
-  try {
-    (await target.connect()).close();
-  } catch (err) {
-    process.stderr.write(`aeronet: cannot reach ${target.describe}: ${(err as Error).message}\n`);
-    return 1;
-  }
+  const target = socketTarget(endpoint);
+  if (!(await reachable(target))) return 1;
   const report = await runH1Suite(target, {
     timeoutMs,
     filter,
@@ -143,27 +124,10 @@ function writeReports(values: Record<string, string | boolean | undefined>, repo
  * /echo); timeouts cost no real time on the virtual clock.
  */
 async function underFaults(values: Record<string, string | boolean | undefined>, filter: string[]): Promise<number> {
-  if (values['host'] !== undefined || values['port'] !== undefined) {
-    throw new UsageError(
-      '--faults runs the suite in-process against aeronet, over the simulated network; fault injection against a remote host (--host/--port) needs the proxy layer, which is not built yet. Drop --host/--port, or run without --faults.',
-    );
-  }
-  for (const flag of ['tls', 'insecure'] as const) if (values[flag] === true) throw new UsageError(`--${flag} does not apply to --faults (the in-process runs are cleartext HTTP/1.1)`);
-  if (values['servername'] !== undefined) throw new UsageError('--servername does not apply to --faults');
+  const faults = faultsFlags(values, 'HTTP/1.1');
   const timeoutMs = checkCommon(values, filter);
-  const { profiles, unknown } = parseFaultProfiles(values['faults'] as string);
-  if (unknown.length > 0) throw new UsageError(`unknown fault profile${unknown.length === 1 ? '' : 's'} ${unknown.map((u) => `"${u}"`).join(', ')} (available: choppy, byte, coalesce, splits, all)`);
-  const count = (flag: string, max: number): number | undefined => {
-    const raw = values[flag];
-    if (typeof raw !== 'string') return undefined;
-    if (!/^[0-9]{1,7}$/.test(raw) || Number(raw) === 0 || Number(raw) > max) throw new UsageError(`--${flag} must be an integer from 1 to ${max}, got "${raw}"`);
-    return Number(raw);
-  };
-  const seedCount = count('seeds', 1000) ?? DEFAULT_FAULT_SEEDS;
-  const splitLimit = count('split-limit', 65_536) ?? DEFAULT_SPLIT_LIMIT;
   // --path defaults to "/" for remote servers; in-process, aeronet's demo routes answer /hello.
   const givenPath = values['path'] !== '/' ? (values['path'] as string) : '/hello';
-  const progress = process.stderr.isTTY === true;
   const report = await runH1SuiteUnderFaults(
     {
       timeoutMs,
@@ -172,14 +136,9 @@ async function underFaults(values: Record<string, string | boolean | undefined>,
       echoPath: typeof values['echo-path'] === 'string' ? values['echo-path'] : '/echo',
       ...(typeof values['missing-path'] === 'string' ? { missingPath: values['missing-path'] } : {}),
     },
-    {
-      profiles,
-      seeds: Array.from({ length: seedCount }, (_, k) => k + 1),
-      splitLimit,
-      ...(progress ? { onRun: (run) => process.stderr.write(`\r\x1b[Kfaults: ${run.profile}${run.splitAt !== undefined ? ` at ${run.splitAt}` : ` seed ${run.seed}`}: ${run.cases} cases, ${run.failed} failed`) } : {}),
-    },
+    faults,
   );
-  if (progress) process.stderr.write('\r\x1b[K');
+  faults.done();
   process.stdout.write(renderH1Text(report));
   writeReports(values, report);
   return report.cases.some((c) => verdictWithFaults(c) === 'failed') ? 1 : 0;
