@@ -1,3 +1,4 @@
+import { ReadFilterTransport } from './test-support/read-filter-transport.js';
 import { describe, expect, it } from 'vitest';
 import { MemoryLogger } from '../../server/core/logger.js';
 import { createDemoRouter } from '../../server/demo/demo-routes.js';
@@ -141,75 +142,33 @@ function withOnData(events: TransportEvents, onData: (chunk: Buffer) => void): T
  * in one read (the bug the faults are for). When a read ends inside a header, it resets the
  * connection. Reads that end elsewhere, and the preface however it comes, are fine.
  */
-class FragileTransport implements Transport {
-  private prefaceLeft = 24;
-  private payloadLeft = 0;
-
-  constructor(private readonly inner: Transport) {}
-
-  attach(events: TransportEvents): void {
-    this.inner.attach(withOnData(events, (chunk) => this.onData(chunk, events)));
-  }
-
-  private onData(chunk: Buffer, events: TransportEvents): void {
-    let off = Math.min(this.prefaceLeft, chunk.length);
-    this.prefaceLeft -= off;
+function naiveFrameReader(inner: Transport): Transport {
+  let prefaceLeft = 24;
+  let payloadLeft = 0;
+  return new ReadFilterTransport(inner, (chunk, deliver, reset) => {
+    let off = Math.min(prefaceLeft, chunk.length);
+    prefaceLeft -= off;
     while (off < chunk.length) {
-      if (this.payloadLeft > 0) {
-        const n = Math.min(this.payloadLeft, chunk.length - off);
-        this.payloadLeft -= n;
+      if (payloadLeft > 0) {
+        const n = Math.min(payloadLeft, chunk.length - off);
+        payloadLeft -= n;
         off += n;
         continue;
       }
       if (chunk.length - off < 9) {
-        this.inner.reset();
+        reset();
         return;
       }
-      this.payloadLeft = chunk.readUIntBE(off, 3);
+      payloadLeft = chunk.readUIntBE(off, 3);
       off += 9;
     }
-    events.onData(chunk);
-  }
-
-  /** aeronet reads the preface as HTTP/1.x would, then hands the connection to HTTP/2 here. */
-  reattach(events: TransportEvents): void {
-    this.inner.reattach(withOnData(events, (chunk) => this.onData(chunk, events)));
-  }
-  write(chunk: Uint8Array): boolean {
-    return this.inner.write(chunk);
-  }
-  writeLatin1(text: string): boolean {
-    return this.inner.writeLatin1(text);
-  }
-  get writableLength(): number {
-    return this.inner.writableLength;
-  }
-  pause(): void {
-    this.inner.pause();
-  }
-  resume(): void {
-    this.inner.resume();
-  }
-  end(): void {
-    this.inner.end();
-  }
-  close(): void {
-    this.inner.close();
-  }
-  reset(): void {
-    this.inner.reset();
-  }
-  get closed(): boolean {
-    return this.inner.closed;
-  }
-  get info() {
-    return this.inner.info;
-  }
+    deliver(chunk);
+  });
 }
 
 const fragileAeronet = simTargetFactory((sim) => {
   const server = createServer({ handler: createDemoRouter().handle, clock: sim.clock, compression: false, logger: new MemoryLogger() });
-  return { accept: (t: Transport) => server.accept(new FragileTransport(t)) };
+  return { accept: (t: Transport) => server.accept(naiveFrameReader(t)) };
 }, 'aeronet behind a naive frame reader');
 
 describe('the HTTP/2 suite under faults', () => {

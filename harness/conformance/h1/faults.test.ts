@@ -1,8 +1,9 @@
+import { ReadFilterTransport } from '../test-support/read-filter-transport.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryLogger } from '../../../server/core/logger.js';
 import { createDemoRouter } from '../../../server/demo/demo-routes.js';
 import { createServer } from '../../../server/server.js';
-import type { Transport, TransportEvents } from '../../../server/transport/transport.js';
+import type { Transport } from '../../../server/transport/transport.js';
 import { conformanceH1Command } from '../../../server/cli/conformance-h1-command.js';
 import { UsageError } from '../../../server/cli/usage-error.js';
 import { faultProfile, runUnderFaults, type FaultProfileSpec } from '../faults.js';
@@ -15,71 +16,23 @@ const profiles = (...names: string[]): FaultProfileSpec[] => names.map((n) => fa
  * read: when a read ends before the line's LF, it resets the connection. Reads after the line,
  * however they come, are fine.
  */
-class FragileTransport implements Transport {
-  private lineDone = false;
-
-  constructor(private readonly inner: Transport) {}
-
-  private wrap(events: TransportEvents): TransportEvents {
-    return {
-      onData: (chunk) => {
-        if (!this.lineDone) {
-          if (!chunk.includes(0x0a)) {
-            this.inner.reset();
-            return;
-          }
-          this.lineDone = true;
-        }
-        events.onData(chunk);
-      },
-      onEnd: () => events.onEnd(),
-      onDrain: () => events.onDrain(),
-      onClose: () => events.onClose(),
-      onError: (error) => events.onError(error),
-    };
-  }
-
-  attach(events: TransportEvents): void {
-    this.inner.attach(this.wrap(events));
-  }
-  reattach(events: TransportEvents): void {
-    this.inner.reattach(this.wrap(events));
-  }
-  write(chunk: Uint8Array): boolean {
-    return this.inner.write(chunk);
-  }
-  writeLatin1(text: string): boolean {
-    return this.inner.writeLatin1(text);
-  }
-  get writableLength(): number {
-    return this.inner.writableLength;
-  }
-  pause(): void {
-    this.inner.pause();
-  }
-  resume(): void {
-    this.inner.resume();
-  }
-  end(): void {
-    this.inner.end();
-  }
-  close(): void {
-    this.inner.close();
-  }
-  reset(): void {
-    this.inner.reset();
-  }
-  get closed(): boolean {
-    return this.inner.closed;
-  }
-  get info() {
-    return this.inner.info;
-  }
+function naiveRequestLineReader(inner: Transport): Transport {
+  let lineDone = false;
+  return new ReadFilterTransport(inner, (chunk, deliver, reset) => {
+    if (!lineDone) {
+      if (!chunk.includes(0x0a)) {
+        reset();
+        return;
+      }
+      lineDone = true;
+    }
+    deliver(chunk);
+  });
 }
 
 const fragileAeronet = h1SimTargetFactory((sim) => {
   const server = createServer({ handler: createDemoRouter().handle, clock: sim.clock, compression: false, logger: new MemoryLogger() });
-  return { accept: (t: Transport) => server.accept(new FragileTransport(t)) };
+  return { accept: (t: Transport) => server.accept(naiveRequestLineReader(t)) };
 }, 'aeronet behind a naive request-line reader');
 
 describe('the HTTP/1.1 suite under faults', () => {
