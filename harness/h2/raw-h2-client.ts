@@ -72,6 +72,11 @@ export class RawH2Client {
     for (const l of listeners) l();
   }
 
+  /** The server's bytes so far end on a frame boundary (no frame cut short, nothing unreadable). */
+  get betweenFrames(): boolean {
+    return this.reader.idle;
+  }
+
   /** Called once after the next batch of received frames (for waits built on top). */
   onceReceived(listener: () => void): void {
     this.listeners.push(listener);

@@ -7,7 +7,7 @@ import { Tunnel } from '../core/tunnel.js';
 import { runHandler } from '../core/run-handler.js';
 import { connectAllowed, dialConnectTarget } from '../core/connect-dial.js';
 import { nextConnectionId } from '../core/connection-id.js';
-import { matchPreface } from '../http2/frames/preface.js';
+import { matchPreface, matchedPrefaceOctets, PREFACE_REQUEST_LINE_LENGTH } from '../http2/frames/preface.js';
 import { RequestParser, type RequestParserEvents } from './request-parser.js';
 import { HttpParseError } from './parse-error.js';
 import type { RequestHead } from './request-head.js';
@@ -127,7 +127,10 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
         return;
       }
       this.prefaceCheck = null;
-      if (match === 'match') {
+      // A whole "PRI * HTTP/2.0" line is a client speaking HTTP/2 with a broken preface, not an
+      // HTTP/1.x request (PRI is reserved for the preface): HTTP/2 answers it with GOAWAY
+      // PROTOCOL_ERROR (RFC 9113 §3.4).
+      if (match === 'match' || matchedPrefaceOctets(got) >= PREFACE_REQUEST_LINE_LENGTH) {
         this.handOverToHttp2(got);
         return;
       }
@@ -428,9 +431,19 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
   // ---- Errors and timeouts ----
 
   private onParseError(err: HttpParseError): void {
+    // A listener shared by HTTP/1.1 and h2c whose first line is neither an HTTP/1.x request line
+    // nor the HTTP/2 preface: the peer speaks neither protocol, and an HTTP/1.1 400 would only be
+    // noise to it (to an HTTP/2 peer, unreadable frames). Close without a response, as RFC 9113
+    // §3.4 allows for an invalid preface ("a GOAWAY frame MAY be omitted").
+    const silent = err.code === 'not-http' && this.requests === 0 && this.config.priorKnowledge !== null;
     this.context.logger.log('warn', 'http1.parse-error', {
       connection: this.id, status: err.status, code: err.code, reason: err.reason, offset: err.offset, remote: this.transport.info.remoteAddress,
+      ...(silent ? { answered: false } : {}),
     });
+    if (silent) {
+      this.closeTransport();
+      return;
+    }
     const ex = this.current;
     if (ex !== null) {
       ex.cancel(new HttpError(400, err.reason));

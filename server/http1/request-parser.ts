@@ -451,7 +451,11 @@ function parseFieldLine(buf: Buffer, start: number, end: number, lineAt: number)
   return [fieldName(buf, start, c), buf.toString('latin1', vs, ve)];
 }
 
-/** HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3) in buf[v, end); major versions other than 1 get 505. */
+/**
+ * HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3) in buf[v, end); major versions other than 1 get 505.
+ * A version field with no "HTTP/" in it at all (any case) is a line that is not HTTP: code
+ * 'not-http', so that a listener shared with h2c can tell such bytes from a botched HTTP/1.x line.
+ */
 function parseVersion(buf: Buffer, v: number, end: number, at: number): number {
   const isDigit = (k: number) => k < end && buf[k]! >= 0x30 && buf[k]! <= 0x39;
   const prefix = buf[v] === 0x48 && buf[v + 1] === 0x54 && buf[v + 2] === 0x54 && buf[v + 3] === 0x50 && buf[v + 4] === 0x2f; // "HTTP/"
@@ -463,7 +467,16 @@ function parseVersion(buf: Buffer, v: number, end: number, at: number): number {
     }
     if (wellFormed) return buf[v + 7]! - 0x30 >= 1 ? 1 : 0;
   }
+  if (!prefix && !mentionsHttp(buf, v, end)) throw octetError(buf, v, at, 'not-http', 'the request line names no HTTP-version: not an HTTP/1.x request (RFC 9112 §2.3)');
   throw octetError(buf, v, at, 'invalid-version', 'malformed HTTP-version (RFC 9112 §2.3)');
+}
+
+/** Does buf[v, end) contain "HTTP/" in any case (a botched version, not some other protocol)? */
+function mentionsHttp(buf: Buffer, v: number, end: number): boolean {
+  for (let k = v; k + 5 <= end; k++) {
+    if ((buf[k]! | 0x20) === 0x68 && (buf[k + 1]! | 0x20) === 0x74 && (buf[k + 2]! | 0x20) === 0x74 && (buf[k + 3]! | 0x20) === 0x70 && buf[k + 4] === 0x2f) return true;
+  }
+  return false;
 }
 
 /** A 400 naming the offending octet, calling out bare CR and NUL, which matter for smuggling. */

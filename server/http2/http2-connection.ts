@@ -97,6 +97,13 @@ export class Http2Connection implements TransportEvents {
   private readonly idleDeadline: Deadline;
   private readonly sendStall: Deadline;
   private readonly lingerDeadline: Deadline;
+  /**
+   * Streams whose response is complete while the request is not (half-closed (local)), oldest
+   * first, with the time each stops waiting for the rest of its request (see localEnded).
+   */
+  private lingering: Array<{ stream: Http2Stream; until: number }> = [];
+  private lingeringCount = 0;
+  private readonly streamLingerDeadline: Deadline;
   private readonly peerResets: Budget;
   private readonly provokedResets: Budget;
   private readonly idleFrames: Budget;
@@ -122,6 +129,7 @@ export class Http2Connection implements TransportEvents {
     this.idleDeadline = new Deadline(clock, () => this.goAway(ErrorCode.NO_ERROR, 'idle'));
     this.sendStall = new Deadline(clock, () => this.onSendStall());
     this.lingerDeadline = new Deadline(clock, () => this.transport.close());
+    this.streamLingerDeadline = new Deadline(clock, () => this.endLingering());
     this.prefaceBuffer = options.prefaceReceived === true ? null : Buffer.alloc(0);
     transport.reattach(this);
     // §3.4: the server's preface is a SETTINGS frame, sent first.
@@ -182,7 +190,9 @@ export class Http2Connection implements TransportEvents {
     // The peer will send nothing more: no new streams. Finish what is in flight, then close.
     this.peerGoaway = true;
     for (const stream of [...this.streams.values()]) {
-      if (!stream.endStreamReceived) this.resetStream(stream, ErrorCode.CANCEL, 'the peer closed its side mid-request', false);
+      // A stream whose response is complete only waited for the rest of its request: it ends here.
+      if (stream.requestDiscarded) this.closeStream(stream, Closed.Ended, null);
+      else if (!stream.endStreamReceived) this.resetStream(stream, ErrorCode.CANCEL, 'the peer closed its side mid-request', false);
     }
     this.maybeFinish();
   }
@@ -200,7 +210,8 @@ export class Http2Connection implements TransportEvents {
     if (this.closed) return;
     this.closed = true;
     this.closing = true;
-    for (const d of [this.prefaceDeadline, this.settingsAckDeadline, this.idleDeadline, this.sendStall, this.lingerDeadline]) d.dispose();
+    for (const d of [this.prefaceDeadline, this.settingsAckDeadline, this.idleDeadline, this.sendStall, this.lingerDeadline, this.streamLingerDeadline]) d.dispose();
+    this.lingering = [];
     const reason = new HttpError(499, 'connection closed before the exchange completed');
     for (const stream of this.streams.values()) {
       stream.state = StreamState.Closed;
@@ -330,6 +341,14 @@ export class Http2Connection implements TransportEvents {
       this.creditConnection(frame.data.length);
       stream.failBody(400, 'content-length does not match the request content');
       this.streamError(stream, ErrorCode.PROTOCOL_ERROR, `stream ${id}: content-length ${declared} but ${stream.received}${frame.endStream ? '' : '+'} bytes of DATA (RFC 9113 §8.1.1)`);
+      return;
+    }
+    if (stream.requestDiscarded) {
+      // Our response is complete and nobody reads the rest of the request (localEnded): the
+      // connection's credit goes straight back, the stream's never does.
+      this.creditConnection(frame.data.length);
+      if (frame.endStream) this.remoteEnded(stream, []);
+      else if (stream.recvWindow < this.creditThreshold()) this.stopLingering(stream, 'the rest of the request needs credit nobody will grant: the response is complete');
       return;
     }
     if (frame.data.length > 0) {
@@ -604,15 +623,33 @@ export class Http2Connection implements TransportEvents {
     }
     if (this.isIdle(id)) return this.connectionError(ErrorCode.PROTOCOL_ERROR, `WINDOW_UPDATE on idle stream ${id} (RFC 9113 §5.1)`, 'http2.idle-stream');
     const stream = this.streams.get(id);
-    if (stream === undefined) {
-      // Allowed on closed streams for a while (§6.9); it does nothing.
-      this.spendIdle('WINDOW_UPDATE on a closed stream');
-      return;
-    }
+    if (stream === undefined) return this.lateWindowUpdate(id, frame.increment);
     if (frame.increment === 0) return this.streamError(stream, ErrorCode.PROTOCOL_ERROR, `WINDOW_UPDATE with increment 0 on stream ${id} (RFC 9113 §6.9)`);
     if (!stream.sendWindow.grow(frame.increment)) return this.streamError(stream, ErrorCode.FLOW_CONTROL_ERROR, `stream ${id}'s window past 2^31-1 (RFC 9113 §6.9.1)`);
     this.noteSmallUpdate(frame.increment);
     if (stream.output.length > 0) this.scheduleOutput(stream);
+  }
+
+  /** WINDOW_UPDATE for a stream we no longer track, with an id the peer did open (§5.1 "closed"). */
+  private lateWindowUpdate(id: number, increment: number): void {
+    const how = this.closedStreams.get(id);
+    if (how === Closed.ResetByUs) {
+      // Frames the peer sent before it saw our RST_STREAM are ignored (§5.1).
+      this.spendIdle('WINDOW_UPDATE on a stream we reset');
+      return;
+    }
+    if (how === Closed.ResetByPeer) {
+      // §5.1: any frame but PRIORITY after the peer's own RST_STREAM is a stream error STREAM_CLOSED.
+      this.sendRst(id, ErrorCode.STREAM_CLOSED, `WINDOW_UPDATE on stream ${id} after its RST_STREAM (RFC 9113 §5.1)`, true);
+      return;
+    }
+    // After END_STREAM both ways it may still come for a short while (§5.1) and does nothing, but
+    // an increment of 0 is malformed in any state (§6.9).
+    if (increment === 0) {
+      this.sendRst(id, ErrorCode.PROTOCOL_ERROR, `WINDOW_UPDATE with increment 0 on stream ${id} (RFC 9113 §6.9)`, true);
+      return;
+    }
+    this.spendIdle('WINDOW_UPDATE on a closed stream');
   }
 
   /** A 1-byte-window dribble makes us cut a frame per credit: small updates while we wait count as idle frames. */
@@ -639,15 +676,51 @@ export class Http2Connection implements TransportEvents {
     stream.state = StreamState.HalfClosedLocal;
     // A tunnel is half-closed like TCP: the client may keep sending after the target's FIN.
     if (stream.isTunnel) return;
-    // §8.1: the response is complete but the request is not; ask the client to stop sending.
-    this.sendRst(stream.id, ErrorCode.NO_ERROR, 'response complete before the request', false);
-    this.closeStream(stream, Closed.ResetByUs, new HttpError(499, 'the response completed before the request body'));
+    // The response is complete but the request is not. The stream stays half-closed (local) and
+    // what the peer sends on it is still judged by §5.1, §6.9 and §8.1 (a RST_STREAM and what
+    // follows it, WINDOW_UPDATE rules, content-length, trailers) but goes to nobody: the handler's
+    // body read ends here. The peer gets no more stream credit, and once it would need some, or
+    // lingerMs passes first, RST_STREAM NO_ERROR asks it to stop sending (§8.1). Resetting at once
+    // would be allowed too, but then §5.1 makes every later frame ignorable, and a malformed rest of
+    // the request would go unanswered.
+    stream.discardRequest(new HttpError(499, 'the response completed before the request body'));
+    this.lingeringCount++;
+    this.lingering.push({ stream, until: this.context.clock.now() + this.streamLingerMs() });
+    if (!this.streamLingerDeadline.armed) this.streamLingerDeadline.set(this.streamLingerMs());
+  }
+
+  private streamLingerMs(): number {
+    return this.config.timeouts.lingerMs > 0 ? this.config.timeouts.lingerMs : 2_000;
+  }
+
+  /** The stream-credit level below which a reading stream is credited again (and a lingering one stopped). */
+  private creditThreshold(): number {
+    return Math.min(MIN_CREDIT_UPDATE, this.config.settings.initialWindowSize >> 1);
+  }
+
+  /** Stop waiting for the rest of a request whose response is complete (§8.1: RST_STREAM NO_ERROR). */
+  private stopLingering(stream: Http2Stream, message: string): void {
+    this.sendRst(stream.id, ErrorCode.NO_ERROR, message, false);
+    this.closeStream(stream, Closed.ResetByUs, null);
+  }
+
+  /** lingerMs passed for the oldest lingering streams. */
+  private endLingering(): void {
+    const now = this.context.clock.now();
+    while (this.lingering.length > 0 && this.lingering[0]!.until <= now) {
+      const { stream } = this.lingering.shift()!;
+      if (stream.state !== StreamState.Closed) this.stopLingering(stream, 'the rest of the request did not come within lingerMs of the response');
+    }
+    // Entries of streams that closed meanwhile are dropped as they come to the front.
+    while (this.lingering.length > 0 && this.lingering[0]!.stream.state === StreamState.Closed) this.lingering.shift();
+    if (this.lingering.length > 0 && !this.closing) this.streamLingerDeadline.set(this.lingering[0]!.until - now, now);
   }
 
   private closeStream(stream: Http2Stream, how: Closed, reason: Error | null): void {
     if (stream.state === StreamState.Closed) return;
     stream.state = StreamState.Closed;
     this.streams.delete(stream.id);
+    if (stream.requestDiscarded) this.lingeringCount--;
     if (this.closedStreams.get(stream.id) !== Closed.ResetByPeer) this.closedStreams.set(stream.id, how);
     if (this.closedStreams.size > REMEMBERED_CLOSED) this.closedStreams.delete(this.closedStreams.keys().next().value!);
     if (reason !== null) stream.cancel(reason);
@@ -709,9 +782,8 @@ export class Http2Connection implements TransportEvents {
   /** Return a stream's (and the connection's) credit for bytes the application has taken. */
   returnCredit(stream: Http2Stream): void {
     if (this.closing) return;
-    if (stream.state !== StreamState.Closed && !stream.endStreamReceived && !stream.creditHeld) {
-      const threshold = Math.min(MIN_CREDIT_UPDATE, this.config.settings.initialWindowSize >> 1);
-      if (stream.creditOwed >= threshold) {
+    if (stream.state !== StreamState.Closed && !stream.endStreamReceived && !stream.creditHeld && !stream.requestDiscarded) {
+      if (stream.creditOwed >= this.creditThreshold()) {
         this.writeControl(encodeWindowUpdate(stream.id, stream.creditOwed));
         stream.recvWindow += stream.creditOwed;
         stream.creditOwed = 0;
@@ -894,7 +966,8 @@ export class Http2Connection implements TransportEvents {
   }
 
   private maybeFinish(): void {
-    if (this.closing || this.streams.size > 0) return;
+    // Streams that only wait for the rest of a request nobody reads do not hold a closing connection open.
+    if (this.closing || this.streams.size > this.lingeringCount) return;
     if (this.goawaySent || this.peerGoaway || this.draining) this.closeGracefully();
   }
 
@@ -928,6 +1001,7 @@ export class Http2Connection implements TransportEvents {
     }
     this.closing = true;
     for (const d of [this.prefaceDeadline, this.settingsAckDeadline, this.idleDeadline, this.sendStall]) d.clear();
+    this.streamLingerDeadline.dispose();
     const reason = new HttpError(499, 'the connection is closing');
     for (const stream of [...this.streams.values()]) this.closeStream(stream, Closed.ResetByUs, reason);
     this.transport.end();

@@ -54,6 +54,8 @@ export class Http2Stream implements ResponseSink, BodySource, HandlerFailureTarg
   headersSent = false;
   /** A CONNECT tunnel (RFC 9113 §8.5): half-closes like TCP instead of ending with the response. */
   isTunnel = false;
+  /** The response completed first: the rest of the request is still checked, then dropped. */
+  requestDiscarded = false;
   readonly output: Output[] = [];
   queuedBytes = 0;
   private drainWaiters: Array<() => void> = [];
@@ -108,6 +110,12 @@ export class Http2Stream implements ResponseSink, BodySource, HandlerFailureTarg
     this.abortController?.abort(reason);
     this.response.fail(reason);
     this.wakeDrainWaiters();
+  }
+
+  /** The response is complete before the request: nobody reads the rest of the body. */
+  discardRequest(reason: Error): void {
+    this.requestDiscarded = true;
+    this.body.fail(reason);
   }
 
   // ---- BodySource ----

@@ -34,7 +34,11 @@ export async function watch(conn: H2Conn, ctx: CaseContext, from: number, expect
   };
   const settled = await conn.until(scan, timeoutMs);
   scan();
-  const passed = decided ?? (conn.closed ? rule.onClose : false);
+  // h2spec reads a FIN in the middle of a frame (bytes that are not HTTP/2, such as an HTTP/1.1
+  // answer, or a frame cut short) as "unexpected EOF": a read error, which fails the case, not a
+  // close. A reset is a close wherever it comes (Go reports ECONNRESET, not EOF).
+  const cleanClose = conn.closed && !(conn.closedHow === 'FIN' && !conn.client.betweenFrames);
+  const passed = decided ?? (cleanClose ? rule.onClose : false);
   return { passed, expected: rule.expected, actual: describeOutcome(conn, frames.slice(from, next), !settled, timeoutMs) };
 }
 
@@ -235,7 +239,8 @@ export function describeOutcome(conn: H2Conn, frames: readonly ReceivedFrame[], 
   } else if (frames.length > 0) parts.push(describeFrames(frames));
   const broken = conn.client.decodeError;
   if (broken !== null && !head.startsWith('HTTP/1.')) parts.push(`unreadable frames from the server (${broken.message})`);
-  if (conn.closed) parts.push(`connection closed (${conn.closedHow ?? 'FIN'})`);
+  if (conn.closed && conn.closedHow === 'FIN' && !conn.client.betweenFrames) parts.push('connection closed (FIN) inside a frame: h2spec reads that as "unexpected EOF"');
+  else if (conn.closed) parts.push(`connection closed (${conn.closedHow ?? 'FIN'})`);
   else if (timedOut) parts.push(frames.length > 0 ? `then nothing decisive within ${timeoutMs} ms (timeout)` : `nothing received within ${timeoutMs} ms (timeout)`);
   return parts.join(', ');
 }

@@ -18,3 +18,14 @@ export function matchPreface(buf: Buffer): PrefaceMatch {
   }
   return n === CONNECTION_PREFACE_LENGTH ? 'match' : 'partial';
 }
+
+/** "PRI * HTTP/2.0\r\n": the preface's first line, which no HTTP/1.x request can be (RFC 9113 §3.4, §11.6 reserves PRI). */
+export const PREFACE_REQUEST_LINE_LENGTH = 16;
+
+/** How many leading octets of `buf` agree with the preface. */
+export function matchedPrefaceOctets(buf: Buffer): number {
+  const n = Math.min(buf.length, CONNECTION_PREFACE_LENGTH);
+  let i = 0;
+  while (i < n && buf[i] === CONNECTION_PREFACE[i]) i++;
+  return i;
+}

@@ -45,8 +45,9 @@ export const HTTP2_3_4_CASES: H2Case[] = [
     title: 'Sends invalid connection preface',
     handshake: false,
     // §3.4: an invalid preface is a connection error of type PROTOCOL_ERROR, and "a GOAWAY frame
-    // MAY be omitted in this case": even strict mode accepts a close without one (a cleartext
-    // port that also serves HTTP/1.1 answers such bytes as a bad HTTP/1.1 request).
+    // MAY be omitted in this case": even strict mode accepts a close without one. An answer that
+    // is not HTTP/2 fails, as in h2spec, which reads it as a frame cut short ("unexpected EOF"):
+    // a cleartext port that also serves HTTP/1.1 must not answer these bytes with a 400.
     run: (conn, ctx) => {
       const rule = connectionError(ErrorCode.PROTOCOL_ERROR);
       return sendAndWatch(conn, ctx, () => conn.client.raw(Buffer.from('INVALID CONNECTION PREFACE\r\n\r\n')), { ...rule, strict: { ...rule.strict, expected: 'GOAWAY frame (error code: PROTOCOL_ERROR) or the connection closed without one', onClose: true } });

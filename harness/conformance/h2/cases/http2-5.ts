@@ -2,7 +2,7 @@ import { ErrorCode, FrameFlag, FrameType, SettingId } from '../../../../server/h
 import type { CaseContext, H2Case, Verdict } from '../case.js';
 import type { H2Conn } from '../target.js';
 import { connectionError, pingAck, streamError, watch, type Expectation } from '../verify.js';
-import { awaitStreamEnd, mark, opaque, postFields, priorityFields, sendAndWatch } from './support.js';
+import { awaitStreamEnd, inBothOrders, mark, opaque, priorityFields, sendAndWatch } from './support.js';
 
 /* h2spec's http2/5: stream states, identifiers, concurrency, priority, error handling, extensions. */
 
@@ -20,9 +20,21 @@ function halfClosedRemote(conn: H2Conn, ctx: CaseContext): void {
   conn.client.headers(1, ctx.get(), { endStream: true });
 }
 
-/** Stream 1 closed by our RST_STREAM after opening it (§5.1: "closed" via RST_STREAM). */
-function resetByUs(conn: H2Conn, ctx: CaseContext): void {
-  conn.client.headers(1, postFields(ctx, null)).rst(1, ErrorCode.CANCEL);
+/**
+ * Stream 1 opened (a GET without END_STREAM, as h2spec sends) and then closed by our RST_STREAM
+ * (§5.1: "closed" via RST_STREAM). The HEADERS and the RST_STREAM go in both orders' request part:
+ * the server may have answered before the reset arrives.
+ */
+function openStream(ctx: CaseContext): (conn: H2Conn) => void {
+  return (conn) => conn.client.headers(1, ctx.get());
+}
+
+/** After the stream is open: our RST_STREAM, then `then`. */
+function resetThen(then: (conn: H2Conn) => void): (conn: H2Conn) => void {
+  return (conn) => {
+    conn.client.rst(1, ErrorCode.CANCEL);
+    then(conn);
+  };
 }
 
 /** Stream 1 closed after END_STREAM both ways: request sent, response read to its end. */
@@ -79,17 +91,17 @@ export const HTTP2_5_CASES: H2Case[] = [
   {
     id: 'http2/5.1/8',
     title: 'closed: Sends a DATA frame after sending RST_STREAM frame',
-    run: (conn, ctx) => sendAndWatch(conn, ctx, () => { resetByUs(conn, ctx); conn.client.data(1, 'test'); }, streamError(1, STREAM_CLOSED)),
+    run: (conn, ctx) => inBothOrders(conn, ctx, openStream(ctx), resetThen((c) => c.client.data(1, 'test')), streamError(1, STREAM_CLOSED)),
   },
   {
     id: 'http2/5.1/9',
     title: 'closed: Sends a HEADERS frame after sending RST_STREAM frame',
-    run: (conn, ctx) => sendAndWatch(conn, ctx, () => { resetByUs(conn, ctx); conn.client.headers(1, [['x-trailer', 'late']], { endStream: true }); }, streamError(1, STREAM_CLOSED)),
+    run: (conn, ctx) => inBothOrders(conn, ctx, openStream(ctx), resetThen((c) => c.client.headers(1, ctx.get(), { endStream: true })), streamError(1, STREAM_CLOSED)),
   },
   {
     id: 'http2/5.1/10',
     title: 'closed: Sends a CONTINUATION frame after sending RST_STREAM frame',
-    run: (conn, ctx) => sendAndWatch(conn, ctx, () => { resetByUs(conn, ctx); conn.client.continuation(1, fragment(conn), true); }, streamError(1, STREAM_CLOSED, PROTOCOL_ERROR)),
+    run: (conn, ctx) => inBothOrders(conn, ctx, openStream(ctx), resetThen((c) => c.client.continuation(1, fragment(c), true)), streamError(1, STREAM_CLOSED, PROTOCOL_ERROR)),
   },
   // Closed after END_STREAM both ways: STREAM_CLOSED, as a stream or connection error.
   {
@@ -130,15 +142,17 @@ export const HTTP2_5_CASES: H2Case[] = [
     title: 'Sends HEADERS frames that causes their advertised concurrent stream limit to be exceeded',
     // "An endpoint that receives a HEADERS frame that causes its advertised concurrent stream limit
     // to be exceeded MUST treat this as a stream error of type PROTOCOL_ERROR or REFUSED_STREAM."
-    // Requests without END_STREAM on the POST path stay open while the server waits for the body.
+    // As h2spec: our SETTINGS_INITIAL_WINDOW_SIZE of 0 keeps every response from sending DATA, so
+    // complete GET requests stay open (half-closed (remote)) whatever the path's handler does.
+    settings: [[SettingId.INITIAL_WINDOW_SIZE, 0]],
     run: async (conn, ctx) => {
       const limit = ctx.serverSettings.get(SettingId.MAX_CONCURRENT_STREAMS);
       const expected = 'RST_STREAM or GOAWAY frame (error code: PROTOCOL_ERROR or REFUSED_STREAM) for the stream past the limit, or the connection closed';
       if (limit === undefined) return { passed: false, skipped: true, expected, actual: 'the server advertises no SETTINGS_MAX_CONCURRENT_STREAMS: there is no limit to exceed' };
       if (limit >= MAX_STREAMS_TO_EXCEED) return { passed: false, skipped: true, expected, actual: `SETTINGS_MAX_CONCURRENT_STREAMS is ${limit}: more streams than this suite opens (${MAX_STREAMS_TO_EXCEED})` };
       const from = mark(conn);
-      const fields = postFields(ctx, null);
-      for (let k = 0; k <= limit; k++) conn.client.headers(2 * k + 1, fields);
+      const fields = ctx.get();
+      for (let k = 0; k <= limit; k++) conn.client.headers(2 * k + 1, fields, { endStream: true });
       const last = 2 * limit + 1;
       const verdict = await watch(conn, ctx, from, streamError(last, PROTOCOL_ERROR, ErrorCode.REFUSED_STREAM));
       return { ...verdict, actual: `opened ${limit + 1} streams (limit ${limit}): ${verdict.actual}` };

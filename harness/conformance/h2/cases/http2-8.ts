@@ -1,7 +1,7 @@
 import { ErrorCode, FrameFlag, FrameType } from '../../../../server/http2/frames/constants.js';
 import type { CaseContext, H2Case } from '../case.js';
 import { connectionError, streamError } from '../verify.js';
-import { postFields, sendAndWatch, u32 } from './support.js';
+import { inBothOrders, postFields, sendAndWatch, u32 } from './support.js';
 
 /*
  * h2spec's http2/8 (RFC 7540 §8; RFC 9113 §8): malformed requests are stream errors of type
@@ -31,7 +31,7 @@ export const HTTP2_8_CASES: H2Case[] = [
   {
     id: 'http2/8.1/1',
     title: 'Sends a second HEADERS frame without the END_STREAM flag',
-    run: (conn, ctx) => sendAndWatch(conn, ctx, () => conn.client.headers(1, postFields(ctx, 4)).data(1, 'test').headers(1, [['x-trailer', 'not-last']]), streamError(1, PROTOCOL_ERROR)),
+    run: (conn, ctx) => inBothOrders(conn, ctx, (c) => c.client.headers(1, postFields(ctx, null)), (c) => c.client.data(1, 'test').headers(1, [['x-test', 'ok']]), streamError(1, PROTOCOL_ERROR)),
   },
   // 8.1.2 (RFC 9113 §8.2.1): field names MUST be lower case.
   malformed('http2/8.1.2/1', 'Sends a HEADERS frame that contains the header field name in uppercase letters', (f) => [...f, ['X-TEST', 'ok']]),
@@ -41,7 +41,7 @@ export const HTTP2_8_CASES: H2Case[] = [
   {
     id: 'http2/8.1.2.1/3',
     title: 'Sends a HEADERS frame that contains a pseudo-header field as trailers',
-    run: (conn, ctx) => sendAndWatch(conn, ctx, () => conn.client.headers(1, postFields(ctx, 4)).data(1, 'test').headers(1, [[':method', 'POST']], { endStream: true }), streamError(1, PROTOCOL_ERROR)),
+    run: (conn, ctx) => inBothOrders(conn, ctx, (c) => c.client.headers(1, postFields(ctx, null)), (c) => c.client.data(1, 'test').headers(1, [[':method', 'POST']], { endStream: true }), streamError(1, PROTOCOL_ERROR)),
   },
   malformed('http2/8.1.2.1/4', 'Sends a HEADERS frame that contains a pseudo-header field that appears in a header block after a regular header field', (f) => [
     ...f.filter(([n]) => n !== ':authority'),
@@ -63,12 +63,12 @@ export const HTTP2_8_CASES: H2Case[] = [
   {
     id: 'http2/8.1.2.6/1',
     title: 'Sends a HEADERS frame with the "content-length" header field which does not equal the DATA frame payload length',
-    run: (conn, ctx) => sendAndWatch(conn, ctx, () => conn.client.headers(1, postFields(ctx, 1)).data(1, 'test', true), streamError(1, PROTOCOL_ERROR)),
+    run: (conn, ctx) => inBothOrders(conn, ctx, (c) => c.client.headers(1, postFields(ctx, 1)), (c) => c.client.data(1, 'test', true), streamError(1, PROTOCOL_ERROR)),
   },
   {
     id: 'http2/8.1.2.6/2',
     title: 'Sends a HEADERS frame with the "content-length" header field which does not equal the sum of the multiple DATA frames payload length',
-    run: (conn, ctx) => sendAndWatch(conn, ctx, () => conn.client.headers(1, postFields(ctx, 1)).data(1, 'test').data(1, 'test', true), streamError(1, PROTOCOL_ERROR)),
+    run: (conn, ctx) => inBothOrders(conn, ctx, (c) => c.client.headers(1, postFields(ctx, 1)), (c) => c.client.data(1, 'test').data(1, 'test', true), streamError(1, PROTOCOL_ERROR)),
   },
   // 8.2 (RFC 9113 §8.4): "A client cannot push": a PUSH_PROMISE from it is a connection PROTOCOL_ERROR.
   {

@@ -63,3 +63,40 @@ export function postFields(ctx: CaseContext, contentLength: number | null, path?
 export function opaque(tag: string): Buffer {
   return Buffer.from(tag.padEnd(8, '_').slice(0, 8), 'latin1');
 }
+
+/**
+ * A case whose rule is about frames that follow a request's HEADERS on the same stream, run in
+ * both orders a server can see them in, on two connections:
+ *
+ * - back to back, as h2spec writes them: the rest may reach the server while the stream is open;
+ * - held back until the server has read the HEADERS (a PING sent behind them is acknowledged):
+ *   a server that answers at once has then ended its response, so the rest reaches a stream in
+ *   half-closed (local) state.
+ *
+ * Which of the two h2spec produces depends on scheduling; against a server that answers `/` at
+ * once it was the second, every time. RFC 9113 §5.1 and §8.1.1 hold in both states, so the case
+ * passes only if both do. `actual` shows both.
+ */
+export async function inBothOrders(conn: H2Conn, ctx: CaseContext, request: (conn: H2Conn) => void, rest: (conn: H2Conn) => void, expectation: Expectation): Promise<Verdict> {
+  const together = await sendAndWatch(conn, ctx, () => {
+    request(conn);
+    rest(conn);
+  }, expectation);
+  const other = await ctx.connect();
+  const from = mark(other);
+  request(other);
+  const barrier = opaque('answered');
+  other.client.ping(barrier);
+  const read = () => other.client.frames.slice(from).some((f) => f.type === 'PING' && f.ack && f.opaque.equals(barrier));
+  await other.until(() => read() || other.closed, ctx.timeoutMs);
+  if (!read() && !other.closed) {
+    return { passed: false, expected: expectation.expected, actual: `back to back: ${together.actual}; held back: no PING ACK within ${ctx.timeoutMs} ms after the request HEADERS (${describeOutcome(other, other.client.frames.slice(from), true, ctx.timeoutMs)})` };
+  }
+  rest(other);
+  const held = await watch(other, ctx, from, expectation);
+  return {
+    passed: together.passed && held.passed,
+    expected: `${held.expected}, whether the frames come back to back or after the server has answered`,
+    actual: `back to back: ${together.actual}; after the server read the HEADERS: ${held.actual}`,
+  };
+}
