@@ -71,6 +71,20 @@ describe('HTTP/2 over the simulated network (node:http2 client)', () => {
     expect(result[1]!.body.equals(patternBytes(0, 500_000))).toBe(true);
   });
 
+  it('answers an upload to a route that does not read it, stops the upload, and keeps serving', async () => {
+    // The 404 is complete before the body is: the server grants the body no credit and, once the
+    // client would need some, asks it to stop with RST_STREAM NO_ERROR (RFC 9113 §8.1), which a
+    // client must not treat as a failed response.
+    const upload = patternBytes(3, 300_000);
+    const { result, server, sim, logger } = await withSession(6, CHOPPY, async (request) => [await request({ ':method': 'POST', ':path': '/nowhere' }, upload), await request({ ':path': '/hello' })]);
+    expect(result[0]!.status).toBe(404);
+    expect(result[0]!.body.toString()).toBe('not found\n');
+    expect(result[1]!.status).toBe(200);
+    expect(logger.find('http2.rst-stream').some((r) => r.code === 'NO_ERROR')).toBe(true);
+    expect(server.connectionCount).toBe(0);
+    expect(sim.clock.pendingTimers).toBe(0);
+  });
+
   it('answers HEAD with the GET fields and no content, and 404 and 405 as HTTP/1.1 does', async () => {
     const { result } = await withSession(5, CHOPPY, async (request) => [await request({ ':method': 'HEAD', ':path': '/hello' }), await request({ ':path': '/nope' }), await request({ ':method': 'DELETE', ':path': '/hello' })]);
     expect(result[0]!.status).toBe(200);

@@ -118,6 +118,9 @@ export const BAD: BadCase[] = [
   { name: 'invalid method octet', raw: `GE(T / HTTP/1.1\r\n${H}\r\n`, status: 400, code: 'invalid-method' },
   { name: 'missing version (HTTP/0.9 style)', raw: 'GET /\r\n\r\n', status: 400, code: 'missing-version' },
   { name: 'lowercase version', raw: `GET / http/1.1\r\n${H}\r\n`, status: 400, code: 'invalid-version' },
+  // No "HTTP/" in the version field at all: not HTTP/1.x (a listener shared with h2c closes without a 400).
+  { name: 'no HTTP-version at all (h2spec\'s invalid preface)', raw: 'INVALID CONNECTION PREFACE\r\n\r\n', status: 400, code: 'not-http' },
+  { name: 'another protocol\'s version', raw: `GET / RTSP/1.0\r\n${H}\r\n`, status: 400, code: 'not-http' },
   { name: 'version with three digits', raw: `GET / HTTP/1.10\r\n${H}\r\n`, status: 400, code: 'invalid-version' },
   { name: 'HTTP/2.0 on an HTTP/1 connection', raw: `GET / HTTP/2.0\r\n${H}\r\n`, status: 505, code: 'version-not-supported' },
   { name: 'HTTP/3.0', raw: `GET / HTTP/3.0\r\n${H}\r\n`, status: 505, code: 'version-not-supported' },
