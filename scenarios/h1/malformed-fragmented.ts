@@ -7,7 +7,8 @@ import { parseAll } from '../../server/http1/test-support/parse-all.js';
  * Malformed requests from the parser corpus (server/http1/test-support/corpus.ts, BAD), each on
  * its own connection and delivered one byte per segment, must get exactly the corpus status with
  * `connection: close`, and the connection must close; requests pipelined ahead of the bad one
- * are answered first. The seed picks which cases run. Each case is sent up to the byte at which
+ * are answered first; a first line that is not HTTP at all is closed with no answer, as this
+ * listener also serves h2c. The seed picks which cases run. Each case is sent up to the byte at which
  * a parser has enough to reject it (found by bisection with the reference parseAll): a client
  * that keeps sending after the server has answered and closed is a different scenario
  * (h1/error-close-pending-input). Truncation cases end with the client's FIN. Cases over 2 KB
@@ -52,6 +53,14 @@ export default defineScenario({
         await conn.client.write(c.raw.slice(0, cut));
         if (truncation) conn.client.end();
         const before = c.before ?? 0;
+        if (c.code === 'not-http' && before === 0) {
+          // On this listener, shared with h2c, a first line that is not HTTP at all gets no
+          // answer: the connection is closed (RFC 9113 §3.4; README, "How a connection becomes HTTP/2").
+          await conn.client.until(() => conn.client.ended || conn.client.closed);
+          check(conn.client.receivedBytes === 0, `${c.name}: expected no answer, got ${JSON.stringify(conn.client.received.toString('latin1').slice(0, 40))}`);
+          check(conn.client.ended && conn.client.error === null, `${c.name}: the connection was not closed cleanly (${conn.client.error})`);
+          return;
+        }
         const got = (await responses(conn, before + 1)).filter((r) => r.status >= 200);
         await conn.client.until(() => conn.client.ended || conn.client.closed);
         const statuses = got.map((r) => r.status).join(',');

@@ -98,11 +98,11 @@ export class Http2Connection implements TransportEvents {
   private readonly sendStall: Deadline;
   private readonly lingerDeadline: Deadline;
   /**
-   * Streams whose response is complete while the request is not (half-closed (local)), oldest
-   * first, with the time each stops waiting for the rest of its request (see localEnded).
+   * Streams whose response is complete while the request is not (half-closed (local)), with the
+   * time each stops waiting for the rest of its request (see localEnded). Every stream waits the
+   * same lingerMs, so insertion order is deadline order: the first entry is the next to expire.
    */
-  private lingering: Array<{ stream: Http2Stream; until: number }> = [];
-  private lingeringCount = 0;
+  private readonly lingering = new Map<Http2Stream, number>();
   private readonly streamLingerDeadline: Deadline;
   private readonly peerResets: Budget;
   private readonly provokedResets: Budget;
@@ -211,7 +211,7 @@ export class Http2Connection implements TransportEvents {
     this.closed = true;
     this.closing = true;
     for (const d of [this.prefaceDeadline, this.settingsAckDeadline, this.idleDeadline, this.sendStall, this.lingerDeadline, this.streamLingerDeadline]) d.dispose();
-    this.lingering = [];
+    this.lingering.clear();
     const reason = new HttpError(499, 'connection closed before the exchange completed');
     for (const stream of this.streams.values()) {
       stream.state = StreamState.Closed;
@@ -684,9 +684,9 @@ export class Http2Connection implements TransportEvents {
     // would be allowed too, but then §5.1 makes every later frame ignorable, and a malformed rest of
     // the request would go unanswered.
     stream.discardRequest(new HttpError(499, 'the response completed before the request body'));
-    this.lingeringCount++;
-    this.lingering.push({ stream, until: this.context.clock.now() + this.streamLingerMs() });
-    if (!this.streamLingerDeadline.armed) this.streamLingerDeadline.set(this.streamLingerMs());
+    const now = this.context.clock.now();
+    this.lingering.set(stream, now + this.streamLingerMs());
+    if (!this.streamLingerDeadline.armed) this.streamLingerDeadline.set(this.streamLingerMs(), now);
   }
 
   private streamLingerMs(): number {
@@ -707,20 +707,21 @@ export class Http2Connection implements TransportEvents {
   /** lingerMs passed for the oldest lingering streams. */
   private endLingering(): void {
     const now = this.context.clock.now();
-    while (this.lingering.length > 0 && this.lingering[0]!.until <= now) {
-      const { stream } = this.lingering.shift()!;
-      if (stream.state !== StreamState.Closed) this.stopLingering(stream, 'the rest of the request did not come within lingerMs of the response');
+    for (const [stream, until] of this.lingering) {
+      if (until > now) {
+        if (!this.closing) this.streamLingerDeadline.set(until - now, now);
+        return;
+      }
+      // Closing the stream removes its entry.
+      this.stopLingering(stream, 'the rest of the request did not come within lingerMs of the response');
     }
-    // Entries of streams that closed meanwhile are dropped as they come to the front.
-    while (this.lingering.length > 0 && this.lingering[0]!.stream.state === StreamState.Closed) this.lingering.shift();
-    if (this.lingering.length > 0 && !this.closing) this.streamLingerDeadline.set(this.lingering[0]!.until - now, now);
   }
 
   private closeStream(stream: Http2Stream, how: Closed, reason: Error | null): void {
     if (stream.state === StreamState.Closed) return;
     stream.state = StreamState.Closed;
     this.streams.delete(stream.id);
-    if (stream.requestDiscarded) this.lingeringCount--;
+    if (stream.requestDiscarded && this.lingering.delete(stream) && this.lingering.size === 0) this.streamLingerDeadline.clear();
     if (this.closedStreams.get(stream.id) !== Closed.ResetByPeer) this.closedStreams.set(stream.id, how);
     if (this.closedStreams.size > REMEMBERED_CLOSED) this.closedStreams.delete(this.closedStreams.keys().next().value!);
     if (reason !== null) stream.cancel(reason);
@@ -967,7 +968,7 @@ export class Http2Connection implements TransportEvents {
 
   private maybeFinish(): void {
     // Streams that only wait for the rest of a request nobody reads do not hold a closing connection open.
-    if (this.closing || this.streams.size > this.lingeringCount) return;
+    if (this.closing || this.streams.size > this.lingering.size) return;
     if (this.goawaySent || this.peerGoaway || this.draining) this.closeGracefully();
   }
 
