@@ -66,6 +66,14 @@ import h2StreamWindowStall from './h2/stream-window-stall.js';
 import h2NoFramesAfterReset from './h2/no-frames-after-reset.js';
 import h2ResetLeavesNoTimer from './h2/reset-leaves-no-timer.js';
 import h2EmptyEndStreamNegativeWindow from './h2/empty-end-stream-negative-window.js';
+import h2AnsweredThenResetThenData from './h2/answered-then-reset-then-data.js';
+import h2AnsweredWindowUpdateZero from './h2/answered-window-update-zero.js';
+import h2AnsweredWindowOverflow from './h2/answered-window-overflow.js';
+import h2AnsweredTrailersRules from './h2/answered-trailers-rules.js';
+import h2AnsweredContentLengthMismatch from './h2/answered-content-length-mismatch.js';
+import h2AnsweredRestOfRequestAccepted from './h2/answered-rest-of-request-accepted.js';
+import h2AnsweredUploadStopped from './h2/answered-upload-stopped.js';
+import h2InvalidPrefacePlainListener from './h2/invalid-preface-plain-listener.js';
 import alwaysFails from './selftest/always-fails.js';
 
 /** Every scenario, in a fixed order (by topic). Names under selftest/ are excluded from normal runs. */
@@ -137,6 +145,14 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   h2NoFramesAfterReset,
   h2ResetLeavesNoTimer,
   h2EmptyEndStreamNegativeWindow,
+  h2AnsweredThenResetThenData,
+  h2AnsweredWindowUpdateZero,
+  h2AnsweredWindowOverflow,
+  h2AnsweredTrailersRules,
+  h2AnsweredContentLengthMismatch,
+  h2AnsweredRestOfRequestAccepted,
+  h2AnsweredUploadStopped,
+  h2InvalidPrefacePlainListener,
   alwaysFails,
 ];
 
