@@ -1,8 +1,9 @@
 import { defineScenario } from '../../harness/runner/scenario.js';
 import { CHOPPY } from '../../harness/sim/faults.js';
-import { ErrorCode, errorCodeName } from '../../server/http2/frames/constants.js';
+import { ErrorCode } from '../../server/http2/frames/constants.js';
 import { randomText } from '../support.js';
-import { connectH2, describeStream } from './h2-support.js';
+import { connectH2 } from './h2-support.js';
+import { answerBeforeRequestEnds, expectOneStreamError } from './answered-support.js';
 
 /**
  * The trailer rules of RFC 9113 §8.1 hold for a request whose response is already complete
@@ -27,13 +28,7 @@ export default defineScenario({
   async run({ connect, sim, check, rng }) {
     const h = connectH2({ connect, sim }, { credit: 'auto' });
     h.preface([]);
-    const post = rng.chance(0.5);
-    const { method, path, status } = post ? { method: 'POST', path: '/nothing-here', status: 404 } : { method: 'GET', path: '/hello', status: 200 };
-    h.request(1, method, path, { endStream: false });
-    const s = h.view(1);
-    check(await h.until(() => s.ended), `${method} ${path} sent without END_STREAM was not answered: ${describeStream(s)}`);
-    check(s.status === status, `${method} ${path} answered ${describeStream(s)}, expected ${status}`);
-    await sim.sleep(rng.int(0, 50));
+    const answered = await answerBeforeRequestEnds(h, { sim, check, rng });
 
     const dataFirst = rng.chance(0.5) ? rng.int(1, 5000) : 0;
     const pseudo = rng.chance(0.5);
@@ -56,16 +51,6 @@ export default defineScenario({
     if (rng.chance(0.5)) h.batch(send);
     else send();
 
-    check(await h.until(() => s.reset !== null), `no RST_STREAM after ${what} on the answered stream 1: ${describeStream(s)}`);
-    check(await h.roundTrip(), 'no PING ACK after the RST_STREAM');
-    await sim.sleep(50);
-    const rsts = h.client.frames.filter((f) => f.type === 'RST_STREAM' && f.streamId === 1);
-    const shown = rsts.map((f) => (f.type === 'RST_STREAM' ? errorCodeName(f.errorCode) : '')).join(', ');
-    check(rsts.length === 1 && s.reset === ErrorCode.PROTOCOL_ERROR, `${what} on stream 1 (answered ${status}, request unfinished) drew RST_STREAM [${shown}]; expected exactly one PROTOCOL_ERROR (RFC 9113 §8.1)`);
-    check(h.goaway === undefined, `a stream error became a connection error: GOAWAY ${errorCodeName(h.goaway?.errorCode ?? 0)} (${h.goaway?.debug.toString()})`);
-
-    h.request(3, 'GET', '/hello');
-    await h.until(() => !h.view(3).open);
-    check(h.view(3).status === 200 && h.view(3).body().toString() === 'hello, world\n', `GET /hello on stream 3 after the stream error on stream 1: ${describeStream(h.view(3))}`);
+    await expectOneStreamError(h, { sim, check, rng }, answered, what, ErrorCode.PROTOCOL_ERROR, 'RFC 9113 §8.1');
   },
 });

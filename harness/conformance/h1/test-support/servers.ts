@@ -1,11 +1,11 @@
 import http from 'node:http';
 import https from 'node:https';
-import type net from 'node:net';
 import { createServer, type AeronetServer } from '../../../../server/server.js';
 import { createDemoRouter } from '../../../../server/demo/demo-routes.js';
 import { MemoryLogger } from '../../../../server/core/logger.js';
 import type { FaultProfile } from '../../../sim/faults.js';
 import { simTarget, type ConnectionFaultOverride, type SimTarget } from '../sim-target.js';
+import { listenOnLoopback, type RunningServer } from '../../listen-loopback.js';
 import type { H1SuiteOptions } from '../run-suite.js';
 
 /** What the suite requests from aeronet's demo routes: GET /hello, POST /echo (echoes the content). */
@@ -22,10 +22,7 @@ export function aeronetSimTarget(seed = 1, faults?: { clientToServer?: FaultProf
   });
 }
 
-export interface RunningServer {
-  port: number;
-  close(): Promise<void>;
-}
+export type { RunningServer };
 
 /** The paths the plain node:http server below answers. */
 export const NODE_PATHS: H1SuiteOptions = { path: '/', echoPath: '/echo', missingPath: '/missing' };
@@ -54,18 +51,5 @@ export async function startNodeHttp(secure?: { cert: string; key: string }): Pro
     });
   };
   const server = secure !== undefined ? https.createServer(secure, handler) : http.createServer(handler);
-  const sockets = new Set<net.Socket>();
-  server.on(secure !== undefined ? 'secureConnection' : 'connection', (s: net.Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server, secure !== undefined ? 'secureConnection' : 'connection');
 }

@@ -4,7 +4,7 @@ import { FrameReader } from '../../../../server/http2/frames/frame-reader.js';
 import { encodeData, encodeGoaway, encodeHeaders, encodePing, encodeRstStream, encodeSettings, encodeSettingsAck } from '../../../../server/http2/frames/frame-writer.js';
 import { matchPreface } from '../../../../server/http2/frames/preface.js';
 import { HpackDecoder, HpackEncoder } from '../../../../server/http2/hpack/index.js';
-import type { RunningServer } from './servers.js';
+import { listenOnLoopback, type RunningServer } from '../../listen-loopback.js';
 
 /**
  * A deliberately careless HTTP/2 server, for the suite's own tests: the kind of server the real
@@ -18,22 +18,11 @@ import type { RunningServer } from './servers.js';
  * connection-level WINDOW_UPDATE of 0 or a frame the codec rejects ends the connection.
  */
 export async function startHastyServer(): Promise<RunningServer> {
-  const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
     serve(socket);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server);
 }
 
 function serve(socket: net.Socket): void {

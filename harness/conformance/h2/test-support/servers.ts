@@ -8,6 +8,7 @@ import type { AeronetServer } from '../../../../server/server.js';
 import { aeronetInSim } from '../aeronet-target.js';
 import type { SimTarget } from '../sim-target.js';
 import type { FaultProfile } from '../../../sim/faults.js';
+import type { RunningServer } from '../../listen-loopback.js';
 
 export { AERONET_PATHS } from '../aeronet-target.js';
 
@@ -16,10 +17,7 @@ export function aeronetSimTarget(seed = 1, faults?: { clientToServer?: FaultProf
   return aeronetInSim({ seed, ...(faults !== undefined ? { faults } : {}) });
 }
 
-export interface RunningServer {
-  port: number;
-  close(): Promise<void>;
-}
+export type { RunningServer };
 
 /**
  * node:http2 on a loopback port, h2c with prior knowledge (or TLS with `secure`), answering
