@@ -431,11 +431,12 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
   // ---- Errors and timeouts ----
 
   private onParseError(err: HttpParseError): void {
-    // A listener shared by HTTP/1.1 and h2c whose first line is neither an HTTP/1.x request line
-    // nor the HTTP/2 preface: the peer speaks neither protocol, and an HTTP/1.1 400 would only be
-    // noise to it (to an HTTP/2 peer, unreadable frames). Close without a response, as RFC 9113
-    // §3.4 allows for an invalid preface ("a GOAWAY frame MAY be omitted").
-    const silent = err.code === 'not-http' && this.requests === 0 && this.config.priorKnowledge !== null;
+    // A cleartext listener shared by HTTP/1.1 and h2c whose first line is neither an HTTP/1.x
+    // request line nor the HTTP/2 preface: the peer speaks neither protocol, and an HTTP/1.1 400
+    // would only be noise to it (to an HTTP/2 peer, unreadable frames). Close without a response,
+    // as RFC 9113 §3.4 allows for an invalid preface ("a GOAWAY frame MAY be omitted"). Over TLS
+    // the peer chose HTTP/1.1 by ALPN (or offered nothing): it gets its 400.
+    const silent = err.code === 'not-http' && this.requests === 0 && this.config.priorKnowledge !== null && !this.transport.info.encrypted;
     this.context.logger.log('warn', 'http1.parse-error', {
       connection: this.id, status: err.status, code: err.code, reason: err.reason, offset: err.offset, remote: this.transport.info.remoteAddress,
       ...(silent ? { answered: false } : {}),

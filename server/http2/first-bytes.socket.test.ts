@@ -1,4 +1,6 @@
+import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIM_SERVER_CERT_PEM, SIM_SERVER_KEY_PEM } from '../../harness/sim/sim-certs.js';
 import { ErrorCode } from './frames/constants.js';
 import { FrameReader } from './frames/frame-reader.js';
 import type { Frame } from './frames/frame.js';
@@ -55,6 +57,22 @@ describe('first bytes on the shared HTTP/1.1 + h2c listener', () => {
   it('answers a line that is not HTTP with 400 once the connection has served HTTP/1.1', async () => {
     const { text } = await rawExchange(ts.port, 'GET /hello HTTP/1.1\r\nHost: x\r\n\r\nINVALID CONNECTION PREFACE\r\n\r\n');
     expect(text).toMatch(/^HTTP\/1\.1 200 [\s\S]*hello, world\n(HTTP\/1\.1 400 )/);
+  });
+
+  it('answers 400 over TLS, where ALPN chose HTTP/1.1', async () => {
+    const secure = await startTestServer({ tls: { cert: SIM_SERVER_CERT_PEM, key: SIM_SERVER_KEY_PEM } });
+    try {
+      const text = await new Promise<string>((resolve, reject) => {
+        const socket = tls.connect({ host: '127.0.0.1', port: secure.port, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] }, () => socket.write('INVALID CONNECTION PREFACE\r\n\r\n'));
+        const chunks: Buffer[] = [];
+        socket.on('data', (c: Buffer) => chunks.push(c));
+        socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+        socket.on('error', reject);
+      });
+      expect(text).toMatch(/^HTTP\/1\.1 400 /);
+    } finally {
+      await secure.close();
+    }
   });
 
   it('answers 400 when HTTP/2 is off: the port serves HTTP/1.1 alone', async () => {
