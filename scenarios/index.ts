@@ -56,6 +56,7 @@ import h2RstStreamMidResponse from './h2/rst-stream-mid-response.js';
 import h2GoawayDrainInFlight from './h2/goaway-drain-in-flight.js';
 import h2ResetMidUpload from './h2/reset-mid-upload.js';
 import h2HalfCloseMidResponse from './h2/half-close-mid-response.js';
+import h2HalfCloseStarvedResponse from './h2/half-close-starved-response.js';
 import h2ResetMidResponse from './h2/reset-mid-response.js';
 import h2NodeClientChoppy from './h2/node-client-choppy.js';
 import h2H2cUpgradeChoppy from './h2/h2c-upgrade-choppy.js';
@@ -135,6 +136,7 @@ export const ALL_SCENARIOS: readonly Scenario[] = [
   h2GoawayDrainInFlight,
   h2ResetMidUpload,
   h2HalfCloseMidResponse,
+  h2HalfCloseStarvedResponse,
   h2ResetMidResponse,
   h2NodeClientChoppy,
   h2H2cUpgradeChoppy,

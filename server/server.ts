@@ -195,6 +195,10 @@ export class AeronetServer {
       });
       listener.on('tlsClientError', (err: NodeJS.ErrnoException, socket: tls.TLSSocket) => {
         this.logger.log('info', 'tls.handshake-failed', { code: err.code, message: err.message, remote: socket.remoteAddress });
+        // node:tls destroys the socket itself after an OpenSSL error, but not after
+        // ERR_TLS_HANDSHAKE_TIMEOUT: a client that never sent a ClientHello would keep its socket
+        // (found by proxy/tls-timeout-handshake). Whatever failed, the handshake is over.
+        socket.destroy();
       });
     } else {
       listener = net.createServer({ allowHalfOpen: true, noDelay: true }, onSocket);

@@ -87,6 +87,8 @@ export class Http2Connection implements TransportEvents {
   private lastPeerStreamId = 0;
   private goawaySent = false;
   private peerGoaway = false;
+  /** The peer's FIN arrived: no frame, and so no WINDOW_UPDATE, can follow it. */
+  private peerEnded = false;
   private draining = false;
   private closing = false;
   private closed = false;
@@ -189,10 +191,29 @@ export class Http2Connection implements TransportEvents {
     }
     // The peer will send nothing more: no new streams. Finish what is in flight, then close.
     this.peerGoaway = true;
+    this.peerEnded = true;
     for (const stream of [...this.streams.values()]) {
       // A stream whose response is complete only waited for the rest of its request: it ends here.
       if (stream.requestDiscarded) this.closeStream(stream, Closed.Ended, null);
       else if (!stream.endStreamReceived) this.resetStream(stream, ErrorCode.CANCEL, 'the peer closed its side mid-request', false);
+    }
+    this.cancelStarvedStreams();
+    this.maybeFinish();
+  }
+
+  /**
+   * After the peer's FIN, a response that needs more flow-control credit than it has can never
+   * finish (§6.9: only the peer's WINDOW_UPDATE grants credit, and the peer can send no more
+   * frames). Cancel such streams now instead of holding the connection until sendStallMs: a
+   * client that half-closes and then gets cut off must not cost the server a connection for 30 s.
+   */
+  private cancelStarvedStreams(): void {
+    if (!this.peerEnded || this.closing) return;
+    for (const stream of [...this.streams.values()]) {
+      const item = stream.output[0];
+      if (item === undefined || item.kind !== 'data' || item.offset >= item.bytes.length) continue;
+      if (stream.sendWindow.available > 0 && this.connSendWindow.available > 0) continue;
+      this.resetStream(stream, ErrorCode.CANCEL, 'the peer closed its side; the rest of the response needs credit it can no longer grant', false);
     }
     this.maybeFinish();
   }
@@ -861,6 +882,7 @@ export class Http2Connection implements TransportEvents {
       }
       if (stream.output.length > 0) this.ready.push(stream);
     }
+    if (this.peerEnded) this.cancelStarvedStreams();
     // The stall clock runs while any response has output it cannot send (no credit, or a peer
     // that does not read), and restarts whenever something moves.
     const stallMs = this.config.timeouts.sendStallMs;

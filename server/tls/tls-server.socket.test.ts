@@ -253,6 +253,29 @@ describe('hostile clients', () => {
     expect((await httpsGet('/hello')).status).toBe(200);
   });
 
+  it('a client that never sends its ClientHello is closed at the handshake timeout (the headers timeout)', async () => {
+    const quick = await startTestServer({ tls: tlsConfig, timeouts: { headersMs: 300 } });
+    try {
+      const socket = net.connect({ host: '127.0.0.1', port: quick.port });
+      socket.on('error', () => {});
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      const started = performance.now();
+      const closed = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), 3000);
+        socket.once('close', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+      socket.destroy();
+      expect(closed, 'the server kept a silent pre-handshake connection open past its handshake timeout').toBe(true);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+      await eventually(() => quick.logger.records.some((r) => r.event === 'tls.handshake-failed' && r['code'] === 'ERR_TLS_HANDSHAKE_TIMEOUT'), 2000, 'handshake timeout logged');
+    } finally {
+      await quick.close();
+    }
+  });
+
   it('a client that resets mid-handshake leaves connectionCount at 0 and the server serving', async () => {
     const socket = net.connect({ host: '127.0.0.1', port: ts.port });
     await new Promise<void>((resolve, reject) => {
