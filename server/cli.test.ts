@@ -4,11 +4,12 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { httpRequest } from './test-support/socket-client.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'dist', 'server', 'cli.js');
+// Built once for the whole run by vitest.global-setup.ts (never dist/, which another run may be writing).
+const CLI = inject('aeronetCli');
 
 interface RunResult {
   code: number | null;
@@ -56,17 +57,9 @@ async function startServe(args: string[]): Promise<{ child: ChildProcess; url: s
   return { child, url: m[1]!, port: Number(m[2]), stdout: () => out, stderr: () => err, exited };
 }
 
-beforeAll(async () => {
-  // Build the CLI the way `npm run build` does. Other edits in the tree may make tsc report
-  // errors elsewhere; it still emits, and what matters here is that the CLI exists.
-  const result = await new Promise<{ code: number; output: string }>((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, timeout: 110_000 }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : Number((err as { code?: number }).code ?? 1), output: stdout + stderr });
-    });
-  });
-  if (result.code !== 0) console.warn(`tsc -p tsconfig.build.json exited ${result.code}:\n${result.output}`);
-  expect(existsSync(CLI)).toBe(true);
-}, 120_000);
+beforeAll(() => {
+  expect(existsSync(CLI), `the CLI vitest.global-setup.ts built is missing: ${CLI}`).toBe(true);
+});
 
 describe('aeronet CLI', () => {
   it('--help exits 0 and lists serve', async () => {

@@ -4,6 +4,7 @@ import { runCommand } from './cli/run-command.js';
 import { reproCommand } from './cli/repro-command.js';
 import { shrinkCommand } from './cli/shrink-command.js';
 import { conformanceCommand } from './cli/conformance-command.js';
+import { proxyCommand } from './cli/proxy-command.js';
 import { USAGE } from './cli/usage.js';
 import { UsageError } from './cli/usage-error.js';
 
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   repro: reproCommand,
   shrink: shrinkCommand,
   conformance: conformanceCommand,
+  proxy: proxyCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,16 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ScenarioResult } from '../runner/run-scenario.js';
 import { captureToPcap } from './capture-to-pcap.js';
+import { artifactDir, manifestBase, readManifestBase, writeArtifactFolder, type ManifestBase } from './artifact-folder.js';
 
-/** The shape every layer writes: see artifacts/README.md. */
-export interface Manifest {
-  scenario: string;
+/** The sim layer's manifest: the shared base (artifact-folder.ts) and the sim's own record. */
+export interface Manifest extends ManifestBase {
   layer: 'sim';
-  seed: number;
-  ok: boolean;
   failure: ScenarioResult['failure'];
   traceHash: string;
   virtualMs: number;
@@ -18,70 +13,33 @@ export interface Manifest {
   faults: ScenarioResult['faults'];
   /** Fault values that replaced the seed's (a shrunk schedule); {} otherwise. */
   overrides: ScenarioResult['overrides'];
-  versions: { node: string; aeronet: string };
-  gitCommit: string | null;
-  replay: string;
-  repro: string;
-  captureWarnings: string[];
-  createdAt: string;
 }
 
-const PACKAGE_ROOT = findPackageRoot();
-
 /**
- * Write `artifacts/<scenario>-<seed>-<utc time>/` for a run: manifest.json, events.log,
+ * Write `artifacts/<scenario>-<seed>-<utc time>/` for a sim run: manifest.json, events.log,
  * server.log, capture.pcap. Returns the folder. `now` is wall time: it only names the folder.
  */
 export function writeArtifact(result: ScenarioResult, root = path.join(process.cwd(), 'artifacts'), now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const dir = path.join(root, `${result.scenario.replace(/\//g, '__')}-${result.seed}-${stamp}`);
-  mkdirSync(dir, { recursive: true });
+  const dir = artifactDir(root, result.scenario, result.seed, now);
   const { pcap, warnings } = captureToPcap(result.capture);
   const manifest: Manifest = {
-    scenario: result.scenario,
+    ...manifestBase('sim', result.scenario, result.seed, result.ok, result.failure, dir, `npx aeronet run --layer sim --scenario ${result.scenario} --seed ${result.seed}`, warnings, now),
     layer: 'sim',
-    seed: result.seed,
-    ok: result.ok,
     failure: result.failure,
     traceHash: result.traceHash,
     virtualMs: result.virtualMs,
     faults: result.faults,
     overrides: result.overrides,
-    versions: { node: process.version, aeronet: packageVersion() },
-    gitCommit: gitCommit(),
-    replay: `npx aeronet run --layer sim --scenario ${result.scenario} --seed ${result.seed}`,
-    repro: `npx aeronet repro ${path.relative(process.cwd(), dir) || dir}`,
-    captureWarnings: warnings,
-    createdAt: now.toISOString(),
   };
-  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-  writeFileSync(path.join(dir, 'events.log'), result.trace.join('\n') + '\n');
-  writeFileSync(path.join(dir, 'server.log'), result.serverLog.map((r) => JSON.stringify(r)).join('\n') + (result.serverLog.length ? '\n' : ''));
-  writeFileSync(path.join(dir, 'capture.pcap'), pcap);
-  return dir;
+  return writeArtifactFolder(dir, manifest, { events: result.trace, serverLog: result.serverLog.map((r) => JSON.stringify(r)), pcap });
 }
 
 /** Read and check a manifest, with errors that say what is wrong. */
 export function readManifest(dir: string): Manifest {
-  const file = path.join(dir, 'manifest.json');
-  let raw: string;
-  try {
-    raw = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (is this an artifact folder?)`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch {
-    throw new Error(`${file} is not valid JSON`);
-  }
-  const m = data as Partial<Manifest>;
-  if (typeof m.scenario !== 'string' || m.layer !== 'sim' || typeof m.seed !== 'number' || !Number.isInteger(m.seed)) {
-    throw new Error(`${file} lacks a scenario, a sim layer or an integer seed`);
-  }
-  validateOverrides(m.overrides ?? {}, file);
-  return m as Manifest;
+  const { file, data } = readManifestBase(dir);
+  if (data.layer !== 'sim') throw new Error(`${file} is a ${data.layer}-layer artifact, not a sim one`);
+  validateOverrides(data['overrides'] ?? {}, file);
+  return data as unknown as Manifest;
 }
 
 /** Allowed values of each fault parameter: a hand-edited manifest gets told exactly what is wrong. */
@@ -141,33 +99,4 @@ function validateHostile(value: unknown, where: string, fail: (what: string) => 
     const v = given[name];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < range.min || v > range.max) fail(`${where}.${name} = ${JSON.stringify(v)}: expected a number from ${range.min} to ${range.max}`);
   }
-}
-
-function gitCommit(): string | null {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-  } catch {
-    return null;
-  }
-}
-
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
-
-function findPackageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    try {
-      readFileSync(path.join(dir, 'package.json'));
-      return dir;
-    } catch {
-      dir = path.dirname(dir);
-    }
-  }
-  return process.cwd();
 }

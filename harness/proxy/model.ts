@@ -81,5 +81,34 @@ export interface ProxyRuntime {
   totals(): LinkTotals[];
 }
 
-/** How a registry makes a runtime; `seed` roots every random stream of that proxy. */
-export type ProxyRuntimeFactory = (name: string, upstream: string, options: { seed: string; onDecision: (d: ToxicDecision) => void }) => ProxyRuntime;
+/**
+ * What one proxied connection did on the wire, for the artifact's capture (both legs: the client's
+ * connection to the proxy, and the proxy's connection to the server). `from` names the leg's
+ * initiating end ('client') or accepting end ('server'): on the client leg the proxy is the
+ * 'server', on the server leg it is the 'client'. Data is recorded as handed over, not as TCP
+ * segmented it; closes are FIN unless the socket was reset.
+ */
+export interface WireEvent {
+  /** Wall time, ms since the Unix epoch (fractional): captures carry real timestamps. */
+  at: number;
+  proxy: string;
+  /** The connection number (as in ToxicDecision). */
+  connection: number;
+  leg: 'client' | 'server';
+  kind: 'open' | 'data' | 'fin' | 'rst';
+  from: 'client' | 'server';
+  bytes?: Buffer;
+  /** On 'open': the leg's real addresses. */
+  endpoints?: { clientAddress: string; clientPort: number; serverAddress: string; serverPort: number };
+}
+
+export interface ProxyRuntimeOptions {
+  /** Roots every random stream of that proxy. */
+  seed: string;
+  onDecision: (d: ToxicDecision) => void;
+  /** When set, every byte relayed and every open/close on both legs is reported (costs a copy-free callback per read and write). */
+  onWire?: (e: WireEvent) => void;
+}
+
+/** How a registry makes a runtime. */
+export type ProxyRuntimeFactory = (name: string, upstream: string, options: ProxyRuntimeOptions) => ProxyRuntime;

@@ -1,11 +1,13 @@
 import { runScenario } from '../../harness/runner/run-scenario.js';
-import { loadRecordedRun } from './recorded-run.js';
+import { loadRecordedRun, recordedLayer } from './recorded-run.js';
+import { reproProxy } from './proxy-repro.js';
 
 /**
  * `aeronet repro <artifact dir>`: re-run a recorded failure from its manifest. Exit 1 when it
  * fails again as recorded, 0 when it now passes; a different failure also exits 1, and says so.
  */
 export async function reproCommand(args: string[]): Promise<number> {
+  if (recordedLayer('repro', args) === 'proxy') return reproProxy(args[0]!);
   const { manifest, scenario } = loadRecordedRun('repro', args);
   const result = await runScenario(scenario, manifest.seed, manifest.overrides ?? {});
   const sameTrace = result.traceHash === manifest.traceHash;

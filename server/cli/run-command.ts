@@ -4,10 +4,14 @@ import { runSimLayer } from '../../harness/runner/run-layer.js';
 import { runDifferential, type DifferentialVerdict } from '../../harness/differential/differential.js';
 import type { Scenario } from '../../harness/runner/scenario.js';
 import { UsageError } from './usage-error.js';
+import { PROXY_SCENARIOS, PROXY_SELFTESTS, findProxyScenario } from '../../scenarios/proxy/index.js';
+import { runProxyLayer } from '../../harness/proxy/layer/run-proxy-layer.js';
 import { parseFlags } from './parse-flags.js';
 
 /** Default seeds per scenario for the PR gate. */
 export const DEFAULT_SEEDS = 50;
+/** The proxy layer runs real processes and real time: fewer seeds by default. */
+export const DEFAULT_PROXY_SEEDS = 2;
 
 /** `aeronet run --layer sim [--list] [--scenario NAME] [--seed N | --seeds N] [--trace-hash | --differential]` */
 export async function runCommand(args: string[]): Promise<number> {
@@ -21,9 +25,9 @@ export async function runCommand(args: string[]): Promise<number> {
     artifacts: { type: 'string', default: 'artifacts' },
     differential: { type: 'boolean', default: false },
   });
-  if (values.layer !== 'sim') {
-    throw new UsageError(`--layer ${values.layer} is not available yet: only the sim layer exists (proxy and netem are planned)`);
-  }
+  if (values.layer === 'netem') throw new UsageError('--layer netem is not available yet (planned); the layers are sim and proxy');
+  if (values.layer !== 'sim' && values.layer !== 'proxy') throw new UsageError(`--layer must be sim or proxy, got "${values.layer}"`);
+  if (values.layer === 'proxy') return proxyLayerCommand(values);
   if (values.list) {
     for (const s of ALL_SCENARIOS) process.stdout.write(`${s.name}\n`);
     return 0;
@@ -57,6 +61,43 @@ export async function runCommand(args: string[]): Promise<number> {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   process.stdout.write(`sim layer: ${scenarios.length} scenario(s) x ${seeds.length} seed(s) = ${summary.runs} runs, ${summary.failed.length} failed, in ${seconds.toFixed(1)} s\n`);
   if (values['trace-hash']) process.stdout.write(`${summary.traceHash}\n`);
+  return summary.failed.length > 0 ? 1 : 0;
+}
+
+/** `run --layer proxy`: the proxy-layer scenarios against `aeronet serve` processes. */
+async function proxyLayerCommand(values: { list: boolean; scenario?: string | undefined; seed?: string | undefined; seeds?: string | undefined; 'trace-hash': boolean; differential: boolean; artifacts: string }): Promise<number> {
+  if (values.list) {
+    for (const s of [...PROXY_SCENARIOS, ...PROXY_SELFTESTS]) process.stdout.write(`${s.name}\n`);
+    return 0;
+  }
+  if (values['trace-hash'] || values.differential) throw new UsageError('--trace-hash and --differential apply to the sim layer only');
+  let scenarios = PROXY_SCENARIOS;
+  if (values.scenario !== undefined) {
+    const found = findProxyScenario(values.scenario);
+    if (found === undefined) throw new UsageError(`unknown proxy scenario "${values.scenario}" (see --layer proxy --list)`);
+    scenarios = [found];
+  }
+  if (values.seed !== undefined && values.seeds !== undefined) throw new UsageError('give --seed or --seeds, not both');
+  const seeds = values.seed !== undefined ? [positiveInt(values.seed, '--seed', true)] : range(positiveInt(values.seeds ?? String(DEFAULT_PROXY_SEEDS), '--seeds', false));
+  const started = process.hrtime.bigint();
+  const summary = await runProxyLayer({
+    scenarios,
+    seeds,
+    artifactsDir: path.resolve(values.artifacts),
+    onResult(result, dir) {
+      const secs = (result.durationMs / 1000).toFixed(1);
+      if (result.ok) {
+        process.stdout.write(`ok   ${result.scenario} seed ${result.seed} (${secs} s)\n`);
+        return;
+      }
+      process.stdout.write(`FAIL ${result.scenario} seed ${result.seed} (${secs} s): ${result.failure!.kind}: ${firstLine(result.failure!.message)}\n`);
+      process.stdout.write(`  replay:   npx aeronet run --layer proxy --scenario ${result.scenario} --seed ${result.seed}\n`);
+      process.stdout.write(`  artifact: ${path.relative(process.cwd(), dir!) || dir}\n`);
+    },
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const which = summary.proxyKind === 'toxiproxy' ? `Toxiproxy at ${process.env['TOXIPROXY_URL']}, not seeded` : 'aeronet proxy, seeded';
+  process.stdout.write(`proxy layer (${which}): ${scenarios.length} scenario(s) x ${seeds.length} seed(s) = ${summary.runs} runs, ${summary.failed.length} failed, in ${seconds.toFixed(1)} s\n`);
   return summary.failed.length > 0 ? 1 : 0;
 }
 

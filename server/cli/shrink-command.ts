@@ -3,7 +3,8 @@ import path from 'node:path';
 import { writeArtifact } from '../../harness/artifacts/write-artifact.js';
 import { replayTestFile } from '../../harness/artifacts/replay-test-file.js';
 import { shrink } from '../../harness/runner/shrink.js';
-import { loadRecordedRun } from './recorded-run.js';
+import { loadRecordedRun, recordedLayer } from './recorded-run.js';
+import { shrinkProxy } from './proxy-repro.js';
 
 /**
  * `aeronet shrink <artifact dir>`: reduce the recorded failure's fault schedule to a minimal one
@@ -11,6 +12,7 @@ import { loadRecordedRun } from './recorded-run.js';
  * shrunk artifact was written, 1 when the failure does not happen any more.
  */
 export async function shrinkCommand(args: string[]): Promise<number> {
+  if (recordedLayer('shrink', args) === 'proxy') return shrinkProxy(args[0]!);
   const { manifest, scenario, dir: recordedDir } = loadRecordedRun('shrink', args);
   const outcome = await shrink(scenario, manifest.seed, manifest.overrides ?? {});
   if (outcome === null) {

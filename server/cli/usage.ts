@@ -5,9 +5,11 @@ Usage: aeronet <command> [options]
 
 Commands:
   serve     Start the demo server (routes: /hello, /echo, /bytes/:n, /stream, /slow, /headers)
-  run       Run the fault-injection scenarios on a harness layer (today: the sim layer)
+  run       Run the fault-injection scenarios on a harness layer (sim, or proxy)
   repro     Re-run a recorded failure from its artifact folder
-  shrink    Reduce a recorded failure's fault schedule to a minimal one that still fails
+  shrink    Reduce a recorded failure's faults (sim schedule, proxy toxics) to fewer, milder ones
+  proxy     A fault proxy with Toxiproxy 2.12's control API (any Toxiproxy client drives it) and
+            seeded toxics: the same seed and the same connections give the same faults
   conformance  h2: the HTTP/2 suite (h2spec's 147 cases, RFC 9113, abuse); h1: the HTTP/1.1 suite
                (RFC 9112/9110 requirements, request smuggling); against any server
   help      Show this help
@@ -20,18 +22,33 @@ Options for serve:
   --connect-allow <h:p> Enable CONNECT tunnels to this target (repeatable; off by default)
   --log-level <level>   debug, info, warn or error (default info); logs are JSON lines on stderr
   --no-compression      Do not compress responses
+  --timeout <name>=<ms> A server timeout (repeatable): headers, body, keep-alive, send-stall, linger,
+                        h2-idle, h2-settings-ack, h2-send-stall; 0 disables it
+  --debug-port <n>      Also serve GET /registry on 127.0.0.1:<n> (0: any port): live connections,
+                        handshakes, pending timers, open fds, as JSON (off by default; for leak checks)
 
 Options for run:
-  --layer sim           The layer (only sim exists yet)
-  --list                Print every scenario name, one per line (selftest/ ones included)
-  --scenario <name>     Run one scenario (default: all but selftest/)
+  --layer sim|proxy     The layer (default sim). proxy: \`aeronet serve\` processes behind the fault
+                        proxy (or the Toxiproxy at $TOXIPROXY_URL), real clients (node:http,
+                        node:http2 over h2c and TLS, curl)
+  --list                Print the layer's scenario names, one per line (selftests included)
+  --scenario <name>     Run one scenario (default: all but the selftests)
   --seed <n>            Run one seed
-  --seeds <n>           Run seeds 1..n (default 50)
-  --trace-hash          Print the hash of the run's event traces as the last line
+  --seeds <n>           Run seeds 1..n (default 50 on sim, 2 on proxy)
+  --trace-hash          Sim only: print the hash of the run's event traces as the last line
   --artifacts <dir>     Where failure artifacts go (default artifacts/)
   --differential        Run the HTTP/1.1 scenarios (or --scenario) against node:http too and
                         compare the answers; exit 1 if both were right yet answered differently
   A failure prints its seed, the command that replays it, and its artifact folder.
+
+Options for proxy:
+  --host <addr>         Control API address (default 127.0.0.1)
+  --port <n>            Control API port, 0 for any free one (default 8474, Toxiproxy's)
+  --config <file>       A JSON array of proxies in /populate's format, created before the API
+                        listens; an unreadable or invalid file, or one that fails, exits 2
+  --seed <s>            Seed of every toxic's random choices (default 1): 1-64 of A-Z a-z 0-9 . _ -
+  --no-metrics          No /metrics route (on by default: Toxiproxy's two byte counters)
+  SIGINT/SIGTERM close the API, every proxy listener and every proxied connection.
 
 Options for conformance h2 [ID or group ...]:
   --host <addr>         Server address (required)

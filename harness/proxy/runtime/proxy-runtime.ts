@@ -1,13 +1,10 @@
 import net from 'node:net';
 import { Rng } from '../../sim/rng.js';
-import type { Direction, LinkTotals, ProxyRuntime, ToxicConfig, ToxicDecision } from '../model.js';
+import type { Direction, LinkTotals, ProxyRuntime, ProxyRuntimeOptions, ToxicConfig, ToxicDecision, WireEvent } from '../model.js';
 import { ProxiedConnection } from './connection.js';
 import { formatBoundAddress, listenErrorText, resolveListen } from './listen-address.js';
 
-export interface RuntimeOptions {
-  seed: string;
-  onDecision: (d: ToxicDecision) => void;
-}
+export type RuntimeOptions = ProxyRuntimeOptions;
 
 function copyToxic(t: ToxicConfig): ToxicConfig {
   return { ...t, attributes: { ...t.attributes } };
@@ -127,6 +124,7 @@ export class TcpProxyRuntime implements ProxyRuntime {
         if (active !== undefined) d.active = active;
         this.options.onDecision(d);
       },
+      wire: this.options.onWire ? (e: Omit<WireEvent, 'proxy'>) => this.options.onWire!({ ...e, proxy: this.name }) : null,
       closed: (c, totals) => {
         this.live.delete(c);
         for (const t of totals) {

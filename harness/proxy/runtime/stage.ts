@@ -18,7 +18,7 @@ export interface StageContext {
   sleepThrough(ms: number): Promise<void>;
   /** End the link here (Go's stub.Close()): EOF downstream, everything arriving later is dropped. */
   close(): void;
-  /** This link's seeded stream (jitter, slice points). */
+  /** This toxic's seeded stream on this link (jitter, slice points). */
   readonly rng: Rng;
   /** Record a random choice (model.ts ToxicDecision kinds 'jitter' and 'slice'). */
   decide(kind: 'jitter' | 'slice', value: number): void;
@@ -44,7 +44,7 @@ function timer(ms: number, cb: () => void): () => void {
 
 /**
  * One toxic on one link (reference §5 "stub"): an input channel, an output sink, and the toxic's
- * pipe running as an async loop between them. Each (re)start draws toxicity from the link's stream
+ * pipe running as an async loop between them. Each (re)start draws toxicity from its own stream
  * (§6): active iff draw < toxicity, otherwise a pass-through runs in its place. Per-link state
  * (limit_data's counter) lives here, so it survives restarts (§7).
  */
@@ -59,6 +59,13 @@ export class Stage implements StageContext {
   private interruptPending = false;
   private loop: Promise<void> | null = null;
   private wake: ((why: Why) => void) | null = null;
+  /**
+   * Two streams per toxic per link, forked by name: the toxicity draws stay exactly the same from
+   * run to run whatever the data, and the per-chunk draws (jitter, slice points) are one fixed
+   * sequence whose length depends only on how many reads the kernel happened to deliver.
+   */
+  private readonly toxicityRng: Rng;
+  private readonly valueRng: Rng;
 
   constructor(
     public config: ToxicConfig,
@@ -71,16 +78,18 @@ export class Stage implements StageContext {
     this.input = new Channel(this.behaviour.bufferSize);
     this.input.onItem = () => this.notify('item');
     this.output = output;
+    this.toxicityRng = env.rng.fork(`${config.name}/toxicity`);
+    this.valueRng = env.rng.fork(`${config.name}/values`);
   }
 
   get rng(): Rng {
-    return this.env.rng;
+    return this.valueRng;
   }
 
   /** Draw toxicity and run the toxic (or a noop) until it closes, is interrupted, or is killed. */
   start(): void {
     if (this.closed || this.killed || this.loop) return;
-    const draw = this.env.rng.float();
+    const draw = this.toxicityRng.float();
     this.active = draw < this.config.toxicity;
     this.env.report(this.config.name, 'toxicity', draw, this.active);
     const attrs = this.config.attributes;

@@ -13,6 +13,8 @@ export class LinkWriter implements Sink {
   /** The destination went away before EOF reached us: Toxiproxy then counts no sent bytes (§4 /metrics). */
   failed = false;
   done = false;
+  /** The capture tap (ProxyRuntimeOptions.onWire): sees every buffer handed to the destination. */
+  tap: ((data: Buffer) => void) | null = null;
   private waiters: (() => void)[] = [];
 
   constructor(
@@ -35,6 +37,7 @@ export class LinkWriter implements Sink {
   write(data: Buffer): boolean {
     if (this.done) return true;
     this.sent += data.length;
+    this.tap?.(data);
     return this.dest.write(data);
   }
 
