@@ -22,7 +22,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { installCleanupHandlers } from './lib/children.js';
 import { compareSample, httpGet } from './lib/http-check.js';
@@ -30,29 +29,11 @@ import { describeCommand, startServer, type ServerCommand } from './lib/server-p
 import { formatInt, formatMs, median, table } from './lib/stats.js';
 import { durationSeconds, findWrk, runWrk, wrkVersion } from './lib/wrk.js';
 import { wrkProblems, type WrkResult } from './lib/wrk-output.js';
+import { BenchError, packageRoot, wrkInvalidBanner } from './lib/bench-support.js';
 
 const TARGET_RATIO = 1.4;
 const ROUTE = '/hello';
 const EXPECTED = { status: 200, body: 'hello, world\n', contentType: 'text/plain; charset=utf-8' };
-
-/** A failure that makes the figures meaningless; printed as-is, exit 1. */
-class BenchError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BenchError';
-  }
-}
-
-/** The package root: the nearest ancestor with a package.json (works from bench/ and dist/bench/). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new BenchError('cannot find the package root (no package.json above the script)');
-    dir = up;
-  }
-}
 
 interface Settings {
   threads: number;
@@ -167,11 +148,11 @@ async function measure(cmd: ServerCommand, settings: Settings, round: number, wr
     // Warm-up: lets V8 optimise the hot path so the measured run compares steady states.
     const warm = await runWrk({ ...base, duration: settings.warmup, latency: false });
     const warmProblems = wrkProblems(warm.result);
-    if (warmProblems.length > 0) throw new BenchError(loud(`${cmd.name} (warm-up, round ${round})`, warmProblems, warm.raw));
+    if (warmProblems.length > 0) throw new BenchError(wrkInvalidBanner(`${cmd.name} (warm-up, round ${round})`, warmProblems, warm.raw));
 
     const run = await runWrk({ ...base, duration: settings.duration, latency: true });
     const problems = wrkProblems(run.result);
-    if (problems.length > 0) throw new BenchError(loud(`${cmd.name} (round ${round})`, problems, run.raw));
+    if (problems.length > 0) throw new BenchError(wrkInvalidBanner(`${cmd.name} (round ${round})`, problems, run.raw));
 
     const r = run.result;
     const p = (k: string): number | null => r.percentilesMs[k] ?? null;
@@ -190,11 +171,6 @@ async function measure(cmd: ServerCommand, settings: Settings, round: number, wr
   } finally {
     await server.stop();
   }
-}
-
-function loud(what: string, problems: string[], raw: string): string {
-  const bar = '!'.repeat(72);
-  return `${bar}\nBENCHMARK INVALID: wrk saw errors against ${what}:\n  - ${problems.join('\n  - ')}\n--- wrk output ---\n${raw.trim()}\n${bar}`;
 }
 
 function summarize(name: string, ms: Measurement[]) {

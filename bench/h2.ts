@@ -15,28 +15,16 @@ import http2 from 'node:http2';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { installCleanupHandlers } from './lib/children.js';
 import { describeCommand, startServer, type ServerCommand } from './lib/server-process.js';
 import { formatInt, median } from './lib/stats.js';
 import { findH2load, h2loadProblems, runH2load } from './lib/h2load.js';
+import { BenchError, packageRoot } from './lib/bench-support.js';
 
 const TARGET_RATIO = 1.3;
 const ROUTE = '/hello';
 const BODY = 'hello, world\n';
-
-class BenchError extends Error {}
-
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new BenchError('cannot find the package root');
-    dir = up;
-  }
-  return dir;
-}
 
 function positiveInt(name: string, v: string): number {
   const n = Number(v);

@@ -39,7 +39,6 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEMO_LIMITS } from '../server/demo/demo-routes.js';
 import { installCleanupHandlers } from './lib/children.js';
@@ -50,6 +49,7 @@ import { describeCommand, startServer, type RunningServer, type ServerCommand } 
 import { formatInt, formatMs, median, table } from './lib/stats.js';
 import { durationSeconds, findWrk, runWrk, wrkVersion } from './lib/wrk.js';
 import { wrkProblems } from './lib/wrk-output.js';
+import { BenchError, packageRoot, wrkInvalidBanner } from './lib/bench-support.js';
 
 const TARGET_RPS_RATIO = 0.6;
 const TARGET_MBPS_RATIO = 0.35;
@@ -60,25 +60,6 @@ const GIB = 1024 * 1024 * 1024;
 const NOISY_OUTSIDE_PCT = 30;
 
 type Path = 'direct' | 'proxy';
-
-/** A failure that makes the figures meaningless; printed as-is, exit 1. */
-class BenchError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BenchError';
-  }
-}
-
-/** The package root: the nearest ancestor with a package.json (works from bench/ and dist/bench/). */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new BenchError('cannot find the package root (no package.json above the script)');
-    dir = up;
-  }
-  return dir;
-}
 
 interface Settings {
   threads: number;
@@ -234,11 +215,6 @@ async function checkHello(path: Path, base: string): Promise<void> {
   if (diffs.length > 0) throw new BenchError(`${path}: GET ${url} is not the expected hello route:\n  - ${diffs.join('\n  - ')}`);
 }
 
-function loud(what: string, problems: string[], raw: string): string {
-  const bar = '!'.repeat(72);
-  return `${bar}\nBENCHMARK INVALID: wrk saw errors against ${what}:\n  - ${problems.join('\n  - ')}\n--- wrk output ---\n${raw.trim()}\n${bar}`;
-}
-
 interface WrkMeasurement {
   path: Path;
   round: number;
@@ -263,12 +239,12 @@ async function measureWrk(path: Path, round: number, settings: Settings, command
     const opts = { url, threads: settings.threads, connections: settings.connections, wrkPath };
     const warm = await runWrk({ ...opts, duration: settings.warmup, latency: false });
     const warmProblems = wrkProblems(warm.result);
-    if (warmProblems.length > 0) throw new BenchError(loud(`${path} (warm-up, round ${round})`, warmProblems, warm.raw));
+    if (warmProblems.length > 0) throw new BenchError(wrkInvalidBanner(`${path} (warm-up, round ${round})`, warmProblems, warm.raw));
     const meter = startCpuMeter({ server: server.pid, proxy: proxy?.pid }, 'wrk');
     const run = await runWrk({ ...opts, duration: settings.duration, latency: true });
     const cpu = meter();
     const problems = wrkProblems(run.result);
-    if (problems.length > 0) throw new BenchError(loud(`${path} (round ${round})`, problems, run.raw));
+    if (problems.length > 0) throw new BenchError(wrkInvalidBanner(`${path} (round ${round})`, problems, run.raw));
     const r = run.result;
     return {
       path,

@@ -104,6 +104,15 @@ describe('aeronet CLI', () => {
     [['serve', '--tls-cert', 'x'], /--tls-cert and --tls-key must be given together/],
     [['serve', '--tls-key', 'x'], /--tls-cert and --tls-key must be given together/],
     [['serve', '--connect-allow', 'not a target'], /connect\.allow/],
+    [['serve', '--timeout', 'headers'], /--timeout must be <name>=<ms> with name one of headers, body, keep-alive/],
+    [['serve', '--timeout', 'nap=100'], /--timeout must be <name>=<ms>.*got "nap=100"/],
+    [['serve', '--timeout', 'headers=-5'], /--timeout must be <name>=<ms>/],
+    [['serve', '--debug-port', 'x'], /--debug-port must be an integer from 0 to 65535, got "x"/],
+    [['run', '--layer', 'radio'], /--layer must be sim or proxy, got "radio"/],
+    [['run', '--layer', 'netem'], /--layer netem is not available yet/],
+    [['run', '--layer', 'proxy', '--scenario', 'proxy/nope'], /unknown proxy scenario "proxy\/nope"/],
+    [['run', '--layer', 'proxy', '--seed', '1', '--seeds', '2'], /give --seed or --seeds, not both/],
+    [['run', '--layer', 'proxy', '--trace-hash'], /--trace-hash and --differential apply to the sim layer only/],
   ])('%j exits 2 with a usage error', async (args, message) => {
     const r = await run(args);
     expect(r.code).toBe(2);
@@ -163,6 +172,37 @@ describe('aeronet CLI', () => {
     const exit = await s.exited;
     expect(exit).toEqual({ code: 0, signal: null });
     expect(s.stderr()).toBe(''); // nothing at warn or above
+  });
+
+  it('run --layer proxy --list prints the proxy scenarios, selftests included', async () => {
+    const r = await run(['run', '--layer', 'proxy', '--list']);
+    expect(r.code).toBe(0);
+    const names = r.stdout.trim().split('\n');
+    expect(names.length).toBeGreaterThanOrEqual(25);
+    expect(names.every((n) => n.startsWith('proxy/'))).toBe(true);
+    expect(names).toContain('proxy/selftest-always-fails');
+  });
+
+  it('serve --debug-port 0 --timeout keep-alive=300 reports its registry and applies the timeout', async () => {
+    const s = await startServe(['--port', '0', '--debug-port', '0', '--timeout', 'keep-alive=300']);
+    const debugUrl = /aeronet debug registry on (\S+)/.exec(s.stdout())?.[1] ?? (await new Promise<string>((resolve) => {
+      const poll = setInterval(() => {
+        const m = /aeronet debug registry on (\S+)/.exec(s.stdout());
+        if (m) { clearInterval(poll); resolve(m[1]!); }
+      }, 20);
+    }));
+    const socket = net.connect(s.port, '127.0.0.1');
+    socket.on('error', () => {});
+    await new Promise((r) => socket.once('connect', r));
+    const busy = await httpRequest(debugUrl, {});
+    expect(JSON.parse(busy.body.toString())).toMatchObject({ connections: 1 });
+    // The idle connection is closed by the 300 ms keep-alive timeout, and the registry says so.
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const idle = JSON.parse((await httpRequest(debugUrl, {})).body.toString()) as { connections: number; timers: number };
+    expect(idle.connections).toBe(0);
+    expect(idle.timers).toBe(0);
+    s.child.kill('SIGTERM');
+    expect((await s.exited).code).toBe(0);
   });
 
   it('serve --no-compression answers without content-encoding', async () => {

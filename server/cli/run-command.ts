@@ -38,8 +38,7 @@ export async function runCommand(args: string[]): Promise<number> {
     if (found === undefined) throw new UsageError(`unknown scenario "${values.scenario}" (see --list)`);
     scenarios = [found];
   }
-  if (values.seed !== undefined && values.seeds !== undefined) throw new UsageError('give --seed or --seeds, not both');
-  const seeds = values.seed !== undefined ? [positiveInt(values.seed, '--seed', true)] : range(positiveInt(values.seeds ?? String(DEFAULT_SEEDS), '--seeds', false));
+  const seeds = seedsFrom(values, DEFAULT_SEEDS);
 
   if (values.differential) {
     if (values['trace-hash']) throw new UsageError('--trace-hash applies to a sim run, not to --differential');
@@ -77,8 +76,7 @@ async function proxyLayerCommand(values: { list: boolean; scenario?: string | un
     if (found === undefined) throw new UsageError(`unknown proxy scenario "${values.scenario}" (see --layer proxy --list)`);
     scenarios = [found];
   }
-  if (values.seed !== undefined && values.seeds !== undefined) throw new UsageError('give --seed or --seeds, not both');
-  const seeds = values.seed !== undefined ? [positiveInt(values.seed, '--seed', true)] : range(positiveInt(values.seeds ?? String(DEFAULT_PROXY_SEEDS), '--seeds', false));
+  const seeds = seedsFrom(values, DEFAULT_PROXY_SEEDS);
   const started = process.hrtime.bigint();
   const summary = await runProxyLayer({
     scenarios,
@@ -126,6 +124,12 @@ async function differentialCommand(scenarios: readonly Scenario[], seeds: readon
   const line = (['agree', 'differ', 'node-deviates', 'aeronet-failed', 'skipped'] as const).map((v) => `${totals.get(v) ?? 0} ${v}`).join(', ');
   process.stdout.write(`differential vs node:http: ${scenarios.length} scenario(s) x ${seeds.length} seed(s): ${line}, in ${seconds.toFixed(1)} s\n`);
   return (totals.get('differ') ?? 0) + (totals.get('aeronet-failed') ?? 0) > 0 ? 1 : 0;
+}
+
+/** `--seed N` (that one seed) or `--seeds N` (1..N), `defaultCount` seeds when neither is given. */
+function seedsFrom(values: { seed?: string | undefined; seeds?: string | undefined }, defaultCount: number): number[] {
+  if (values.seed !== undefined && values.seeds !== undefined) throw new UsageError('give --seed or --seeds, not both');
+  return values.seed !== undefined ? [positiveInt(values.seed, '--seed', true)] : range(positiveInt(values.seeds ?? String(defaultCount), '--seeds', false));
 }
 
 function positiveInt(raw: string, flag: string, allowZero: boolean): number {

@@ -68,24 +68,41 @@ function errorCode(err: unknown): string {
   return e?.code ?? e?.message ?? String(err);
 }
 
+/** Collects one response into an Outcome; the first finish() wins, and a timer gives up on a hang. */
+class OutcomeRecorder {
+  readonly chunks: Buffer[] = [];
+  status: number | null = null;
+  headers: Outcome['headers'] = {};
+  private readonly started = performance.now();
+  private settled = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly resolve: (o: Outcome) => void) {}
+
+  /** After `ms`, finish with 'timeout' and run `abandon` (destroy the request). */
+  giveUpAfter(ms: number, abandon: () => void): void {
+    this.timer = setTimeout(() => {
+      this.finish(false, 'timeout');
+      abandon();
+    }, ms);
+  }
+
+  finish(complete: boolean, error: string | null): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.resolve({ complete, status: this.status, headers: this.headers, body: Buffer.concat(this.chunks), error, ms: performance.now() - this.started });
+  }
+}
+
 /** node:http (or https) with a keep-alive agent of its own. */
 export function h1Client(endpoint: ClientEndpoint): H1Client {
   const agent = endpoint.tls ? new https.Agent({ keepAlive: true, ca: SIM_CA_PEM, servername: TLS_SERVERNAME }) : new http.Agent({ keepAlive: true });
   const lib = endpoint.tls ? https : http;
   return {
     request(spec) {
-      const started = performance.now();
       return new Promise<Outcome>((resolve) => {
-        const chunks: Buffer[] = [];
-        let status: number | null = null;
-        let headers: Outcome['headers'] = {};
-        let settled = false;
-        const finish = (complete: boolean, error: string | null): void => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          resolve({ complete, status, headers, body: Buffer.concat(chunks), error, ms: performance.now() - started });
-        };
+        const out = new OutcomeRecorder(resolve);
         const req = lib.request({
           host: endpoint.host,
           port: endpoint.port,
@@ -95,19 +112,16 @@ export function h1Client(endpoint: ClientEndpoint): H1Client {
           agent,
           ...(endpoint.tls ? { servername: TLS_SERVERNAME, ca: SIM_CA_PEM } : {}),
         });
-        const timer = setTimeout(() => {
-          finish(false, 'timeout');
-          req.destroy();
-        }, spec.timeoutMs ?? 10_000);
-        req.on('error', (err) => finish(false, errorCode(err)));
+        out.giveUpAfter(spec.timeoutMs ?? 10_000, () => req.destroy());
+        req.on('error', (err) => out.finish(false, errorCode(err)));
         req.on('response', (res) => {
-          status = res.statusCode ?? null;
-          headers = res.headers;
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => finish(res.complete, res.complete ? null : 'incomplete'));
-          res.on('aborted', () => finish(false, 'aborted'));
-          res.on('error', (err) => finish(false, errorCode(err)));
-          res.on('close', () => finish(res.complete, res.complete ? null : 'closed-before-end'));
+          out.status = res.statusCode ?? null;
+          out.headers = res.headers;
+          res.on('data', (c: Buffer) => out.chunks.push(c));
+          res.on('end', () => out.finish(res.complete, res.complete ? null : 'incomplete'));
+          res.on('aborted', () => out.finish(false, 'aborted'));
+          res.on('error', (err) => out.finish(false, errorCode(err)));
+          res.on('close', () => out.finish(res.complete, res.complete ? null : 'closed-before-end'));
         });
         req.end(spec.body);
       });
@@ -139,44 +153,31 @@ export function h2Client(endpoint: ClientEndpoint): H2Client {
       });
     },
     request(spec) {
-      const started = performance.now();
       return new Promise<Outcome>((resolve) => {
-        const chunks: Buffer[] = [];
-        let status: number | null = null;
-        let headers: Outcome['headers'] = {};
-        let settled = false;
+        const out = new OutcomeRecorder(resolve);
         let ended = false;
-        const finish = (complete: boolean, error: string | null): void => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          resolve({ complete, status, headers, body: Buffer.concat(chunks), error, ms: performance.now() - started });
-        };
         if (session.destroyed || session.closed) {
-          finish(false, sessionError ?? 'session-closed');
+          out.finish(false, sessionError ?? 'session-closed');
           return;
         }
         let stream: http2.ClientHttp2Stream;
         try {
           stream = session.request({ ':method': spec.method ?? 'GET', ':path': spec.path, ...(spec.headers ?? {}) }, { endStream: spec.body === undefined });
         } catch (err) {
-          finish(false, errorCode(err));
+          out.finish(false, errorCode(err));
           return;
         }
-        const timer = setTimeout(() => {
-          finish(false, 'timeout');
-          stream.close(http2.constants.NGHTTP2_CANCEL);
-        }, spec.timeoutMs ?? 10_000);
+        out.giveUpAfter(spec.timeoutMs ?? 10_000, () => stream.close(http2.constants.NGHTTP2_CANCEL));
         stream.on('response', (h) => {
-          status = Number(h[':status']);
-          headers = h as Outcome['headers'];
+          out.status = Number(h[':status']);
+          out.headers = h as Outcome['headers'];
         });
-        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('data', (c: Buffer) => out.chunks.push(c));
         stream.on('end', () => (ended = true));
-        stream.on('error', (err) => finish(false, errorCode(err)));
+        stream.on('error', (err) => out.finish(false, errorCode(err)));
         stream.on('close', () => {
           const clean = ended && stream.rstCode === http2.constants.NGHTTP2_NO_ERROR;
-          finish(clean, clean ? null : `rst ${stream.rstCode}${sessionError ? ` (${sessionError})` : ''}`);
+          out.finish(clean, clean ? null : `rst ${stream.rstCode}${sessionError ? ` (${sessionError})` : ''}`);
         });
         if (spec.body !== undefined) stream.end(spec.body);
       });
