@@ -16,10 +16,10 @@ const ROOT = path.dirname(fileURLToPath(import.meta.url));
 /**
  * Build the CLI once per test run, into a private folder under node_modules/.cache (so packages
  * resolve from the repository's node_modules), for every test that runs `aeronet` as a process
- * (server/cli.test.ts, server/cli/proxy-command.test.ts, the proxy layer's tests). One build
+ * (cli/aeronet.test.ts, cli/proxy-command.test.ts, the proxy layer's tests). One build
  * instead of one per file, and never dist/: a test rebuilding dist/ while another file's child
  * processes load it could hand them half-written modules. Type checking is `npm run typecheck`'s
- * job (npm test runs it first), so this build skips it (noCheck) and follows server/cli.ts's imports.
+ * job (npm test runs it first), so this build skips it (noCheck) and follows cli/aeronet.ts's imports.
  */
 export default async function setup(project: TestProject): Promise<() => void> {
   const cache = path.join(ROOT, 'node_modules', '.cache', 'aeronet-test-build');
@@ -28,14 +28,14 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const tsconfig = {
     extends: path.join(ROOT, 'tsconfig.json'),
     compilerOptions: { outDir: path.join(dir, 'dist'), rootDir: ROOT, noCheck: true, declaration: false, sourceMap: false, types: [] },
-    files: [path.join(ROOT, 'server', 'cli.ts')],
+    files: [path.join(ROOT, 'cli', 'aeronet.ts')],
     include: [],
   };
   writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
   const output = await new Promise<string>((resolve) => {
     execFile(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(dir, 'tsconfig.json')], { cwd: ROOT, timeout: 170_000 }, (_err, stdout, stderr) => resolve(stdout + stderr));
   });
-  const cli = path.join(dir, 'dist', 'server', 'cli.js');
+  const cli = path.join(dir, 'dist', 'cli', 'aeronet.js');
   if (!existsSync(cli)) throw new Error(`building the CLI for the tests failed:\n${output}`);
   project.provide('aeronetCli', cli);
   return () => rmSync(dir, { recursive: true, force: true });

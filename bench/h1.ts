@@ -103,7 +103,7 @@ CMD is a shell command that starts a server and prints its http://host:port URL 
 
   const aeronet: ServerCommand = aeronetLine
     ? fromShell('aeronet', aeronetLine)
-    : { name: 'aeronet', command: node, args: [join(root, 'dist/server/cli.js'), 'serve', '--host', '127.0.0.1', '--port', '0'], cwd: root };
+    : { name: 'aeronet', command: node, args: [join(root, 'dist/cli/aeronet.js'), 'serve', '--host', '127.0.0.1', '--port', '0'], cwd: root };
   const baseline: ServerCommand = baselineLine
     ? fromShell('node:http', baselineLine)
     : { name: 'node:http', command: node, args: [join(root, 'dist/bench/node-http-hello.js'), '--host', '127.0.0.1', '--port', '0'], cwd: root };

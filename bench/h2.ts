@@ -80,7 +80,7 @@ async function main(): Promise<number> {
   if (h2load === null) throw new BenchError('h2load is not installed. Install it: apt-get install nghttp2-client');
   const node = process.execPath;
   const servers: ServerCommand[] = [
-    { name: 'aeronet', command: node, args: [join(root, 'dist/server/cli.js'), 'serve', '--host', '127.0.0.1', '--port', '0', '--log-level', 'error'], cwd: root },
+    { name: 'aeronet', command: node, args: [join(root, 'dist/cli/aeronet.js'), 'serve', '--host', '127.0.0.1', '--port', '0', '--log-level', 'error'], cwd: root },
     { name: 'node:http2', command: node, args: [join(root, 'dist/bench/node-http2-hello.js'), '--host', '127.0.0.1', '--port', '0'], cwd: root },
   ];
   for (const s of servers) if (!existsSync(s.args[0]!)) throw new BenchError(`${s.args[0]} does not exist. Build first: npm run build`);

@@ -156,7 +156,7 @@ last body piece checked (--verify-all: every byte); results in artifacts/bench-p
     if (!existsSync(full)) throw new BenchError(`${full} does not exist. Build first: npm run build`);
     return full;
   };
-  const cli = script('dist/server/cli.js');
+  const cli = script('dist/cli/aeronet.js');
   const proxyChild = script('dist/bench/lib/proxy-child.js');
   const blast = script('dist/bench/lib/blast-server.js');
   const downloadScript = script('dist/bench/lib/download-child.js');

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { findScenario } from '../../scenarios/index.js';
 import { runScenario } from './run-scenario.js';
 import { readManifest, writeArtifact } from '../artifacts/write-artifact.js';
-import { reproCommand } from '../../server/cli/repro-command.js';
+import { reproCommand } from '../../cli/repro-command.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'aeronet-artifacts-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -4,8 +4,8 @@ import { MemoryLogger } from '../../../server/core/logger.js';
 import { createDemoRouter } from '../../../server/demo/demo-routes.js';
 import { createServer } from '../../../server/server.js';
 import type { Transport } from '../../../server/transport/transport.js';
-import { conformanceH1Command } from '../../../server/cli/conformance-h1-command.js';
-import { UsageError } from '../../../server/cli/usage-error.js';
+import { conformanceH1Command } from '../../../cli/conformance-h1-command.js';
+import { UsageError } from '../../../cli/usage-error.js';
 import { faultProfile, runUnderFaults, type FaultProfileSpec } from '../faults.js';
 import { aeronetH1Targets, AERONET_H1_PATHS, h1SimTargetFactory, h1SuiteRunner, runH1SuiteUnderFaults } from './faults.js';
 

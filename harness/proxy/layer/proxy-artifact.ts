@@ -1,9 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { artifactDir, manifestBase, readManifestBase, writeArtifactFolder, type ManifestBase } from '../../artifacts/artifact-folder.js';
 import { wireToPcap } from '../../artifacts/wire-to-pcap.js';
 import { TOXIC_ATTRIBUTES, type ToxicDecision } from '../model.js';
 import type { ToxicSpec } from './proxy-scenario.js';
-import type { AppliedToxic, ProxyRunResult } from './run-proxy-scenario.js';
+import { discardLoopbackCapture, type AppliedToxic, type ProxyRunResult } from './run-proxy-scenario.js';
 
 /** The proxy layer's manifest: the shared base and what replays a proxy run. */
 export interface ProxyManifest extends ManifestBase {
@@ -21,13 +22,16 @@ export interface ProxyManifest extends ManifestBase {
   registry: ProxyRunResult['registry'];
   /** The real loopback addresses of each leg (the capture shows them as 10.0.1.x). */
   legs: Array<{ connection: number; leg: 'client' | 'server'; clientAddress: string; clientPort: number; serverAddress: string; serverPort: number }>;
+  /** tcpdump.pcap: the kernel's capture on loopback (real addresses and ports), or why there is none. */
+  tcpdump: string;
 }
 
 /**
  * Write a proxy run's artifact folder, the same shape as the sim layer's: manifest.json,
  * events.log (the run's steps and the client's observations), server.log (aeronet serve's JSON
  * log), capture.pcap (both legs of every proxied connection, from the bytes the proxy relayed),
- * and proxy-events.log (the proxy's API changes and toxic decisions, JSON lines, in time order).
+ * proxy-events.log (the proxy's API changes and toxic decisions, JSON lines, in time order), and
+ * tcpdump.pcap when tcpdump could capture on loopback.
  */
 export function writeProxyArtifact(result: ProxyRunResult, root = path.join(process.cwd(), 'artifacts'), now = new Date()): string {
   const dir = artifactDir(root, result.scenario, result.seed, now);
@@ -47,12 +51,17 @@ export function writeProxyArtifact(result: ProxyRunResult, root = path.join(proc
     durationMs: result.durationMs,
     registry: result.registry,
     legs,
+    tcpdump: result.tcpdump.file !== null && existsSync(result.tcpdump.file) ? 'tcpdump.pcap' : `none: ${result.tcpdump.note}`,
   };
   const proxyLog = [
     ...(result.proxyEvents ?? []).map((e) => ({ ...e, log: 'event' })),
     ...(result.decisions ?? []).map((d) => ({ ...d, log: 'decision' })),
   ].sort((a, b) => a.at - b.at).map((e) => JSON.stringify(e));
-  return writeArtifactFolder(dir, manifest, { events: result.notes, serverLog: result.serverLog, pcap, extra: { 'proxy-events.log': proxyLog.join('\n') + (proxyLog.length ? '\n' : '') } });
+  const extra: Record<string, string | Buffer> = { 'proxy-events.log': proxyLog.join('\n') + (proxyLog.length ? '\n' : '') };
+  if (manifest.tcpdump === 'tcpdump.pcap') extra['tcpdump.pcap'] = readFileSync(result.tcpdump.file!);
+  const written = writeArtifactFolder(dir, manifest, { events: result.notes, serverLog: result.serverLog, pcap, extra });
+  discardLoopbackCapture(result);
+  return written;
 }
 
 /** Read a proxy artifact's manifest; a hand-edited toxicsOverride is checked toxic by toxic. */

@@ -4,12 +4,13 @@ import path from 'node:path';
 import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 import { findProxyScenario, PROXY_SCENARIOS } from '../../../scenarios/proxy/index.js';
 import { lines, tshark } from '../../artifacts/test-support/tshark.js';
-import { reproProxy } from '../../../server/cli/proxy-repro.js';
+import { reproProxy } from '../../../cli/proxy-repro.js';
 import { compareDecisions } from './compare-decisions.js';
 import { readProxyManifest, writeProxyArtifact } from './proxy-artifact.js';
 import { shrinkProxyRun } from './proxy-shrink.js';
 import { openProxyTarget } from './proxy-target.js';
-import { describeLeak, runProxyScenario, type ProxyRunResult } from './run-proxy-scenario.js';
+import { describeLeak, discardLoopbackCapture, runProxyScenario, type ProxyRunResult } from './run-proxy-scenario.js';
+import { loopbackCaptureUnavailable } from './loopback-capture.js';
 import { aeronetCli } from './serve-process.js';
 
 /**
@@ -61,7 +62,7 @@ describe('proxy layer', () => {
       expect(m.replay).toBe('npx aeronet run --layer proxy --scenario proxy/selftest-always-fails --seed 7');
       expect(m.toxics.map((t) => t.type)).toEqual(['latency', 'slicer', 'limit_data']);
       expect(m.decisions!.some((d) => d.kind === 'toxicity' && d.toxic === 'latency_downstream')).toBe(true);
-      expect(m.serverCommand.join(' ')).toMatch(/cli\.js serve --port 0 --debug-port 0/);
+      expect(m.serverCommand.join(' ')).toMatch(/aeronet\.js serve --port 0 --debug-port 0/);
       expect(m.legs.map((l) => l.leg)).toEqual(expect.arrayContaining(['client', 'server']));
       expect(m.captureWarnings).toEqual([]);
       const serverLog = readFileSync(path.join(dir, 'server.log'), 'utf8').split('\n').filter(Boolean);
@@ -76,10 +77,28 @@ describe('proxy layer', () => {
       expect(http).toContain('10.0.1.3\t10.0.1.1\t/bytes/100000');
     });
 
+    it('keeps tcpdump\'s loopback capture too, where tcpdump can capture (root, tcpdump installed)', () => {
+      const m = readProxyManifest(dir);
+      const why = loopbackCaptureUnavailable();
+      if (why !== null) {
+        expect(m.tcpdump).toBe(`none: ${why}`);
+        expect(existsSync(path.join(dir, 'tcpdump.pcap'))).toBe(false);
+        return;
+      }
+      expect(m.tcpdump).toBe('tcpdump.pcap');
+      const serverLeg = m.legs.find((l) => l.leg === 'server')!;
+      // The kernel's segments to the server's real port, the request among them.
+      const seen = lines(tshark(['-r', path.join(dir, 'tcpdump.pcap'), '-d', `tcp.port==${serverLeg.serverPort},http`, '-Y', 'http.request', '-T', 'fields', '-e', 'tcp.dstport', '-e', 'http.request.uri']));
+      expect(seen).toContain(`${serverLeg.serverPort}\t/bytes/100000`);
+      expect(first.tcpdump.file).toBeNull();
+    });
+
     it('makes the same decisions for the same seed, and others for another seed', async () => {
       const again = await runProxyScenario(selftest, 7);
+      discardLoopbackCapture(again);
       expect(compareDecisions(first.decisions!, again.decisions!)).not.toBe('differ');
       const other = await runProxyScenario(selftest, 8);
+      discardLoopbackCapture(other);
       expect(compareDecisions(first.decisions!, other.decisions!)).toBe('differ');
     });
 
@@ -103,6 +122,7 @@ describe('proxy layer', () => {
       expect(outcome!.toxics.map((t) => t.type)).toEqual(['limit_data']);
       expect(outcome!.toxics[0]!.attributes['bytes']).toBeLessThan(30_000);
       expect(outcome!.result.ok).toBe(false);
+      discardLoopbackCapture(outcome!.result);
     }, 90_000);
   });
 

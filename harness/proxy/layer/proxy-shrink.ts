@@ -1,6 +1,6 @@
 import type { ToxicSpec } from './proxy-scenario.js';
 import type { ProxyScenario } from './proxy-scenario.js';
-import { runProxyScenario, type ProxyRunResult } from './run-proxy-scenario.js';
+import { discardLoopbackCapture, runProxyScenario, type ProxyRunResult } from './run-proxy-scenario.js';
 
 /**
  * Simpler values to try for each toxic attribute, most simple first: the one table shrink reads.
@@ -45,7 +45,11 @@ export async function shrinkProxyRun(scenario: ProxyScenario, seed: number, star
     if (attempts >= maxAttempts) return false;
     attempts++;
     const r = await runProxyScenario(scenario, seed, { toxics: candidate, ...(env ? { env } : {}) });
-    if (r.ok || failureShape(r) !== same) return false;
+    if (r.ok || failureShape(r) !== same) {
+      discardLoopbackCapture(r);
+      return false;
+    }
+    discardLoopbackCapture(best);
     toxics = candidate;
     best = r;
     steps.push(step);

@@ -9,6 +9,9 @@ import { curl, h1Client, h2Client, type H1Client, type H2Client } from './client
 import type { Endpoint, ProxyScenario, ProxyScenarioContext, ToxicSpec } from './proxy-scenario.js';
 import { openProxyTarget, type ProxyTarget } from './proxy-target.js';
 import { startServeProcess, type ServeProcess } from './serve-process.js';
+import { loopbackCaptureUnavailable, startLoopbackCapture, type LoopbackCapture } from './loopback-capture.js';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 
 /** A toxic as applied, with when (ms since the scenario started; 0 for the scenario's own list). */
 export interface AppliedToxic extends ToxicSpec {
@@ -38,6 +41,15 @@ export interface ProxyRunResult {
   serverCommand: string[];
   tls: boolean;
   registry: { baseline: RegistrySnapshot | null; final: RegistrySnapshot | null };
+  /** tcpdump's capture on loopback (kept only for a failed run; a temporary file until the artifact takes it), or why there is none. */
+  tcpdump: { file: string | null; note: string };
+}
+
+/** Delete a run's temporary tcpdump file (the artifact has copied it, or nobody wants it). */
+export function discardLoopbackCapture(result: ProxyRunResult): void {
+  if (result.tcpdump.file === null) return;
+  rmSync(path.dirname(result.tcpdump.file), { recursive: true, force: true });
+  result.tcpdump.file = null;
 }
 
 export interface RunProxyScenarioOptions {
@@ -76,6 +88,8 @@ export async function runProxyScenario(scenario: ProxyScenario, seed: number, op
   let proxy: Proxy | null = null;
   let baseline: RegistrySnapshot | null = null;
   let final: RegistrySnapshot | null = null;
+  let capture: LoopbackCapture | null = null;
+  let captureNote = loopbackCaptureUnavailable(options.env ?? process.env) ?? 'captured';
   try {
     server = await startServeProcess({ tls, args: scenario.serveArgs ?? [] });
     note(`server pid ${server.pid} on ${server.url}`);
@@ -85,6 +99,13 @@ export async function runProxyScenario(scenario: ProxyScenario, seed: number, op
     proxy = await target.toxiproxy.createProxy({ name, listen: '127.0.0.1:0', upstream: `127.0.0.1:${server.port}` });
     const port = Number(proxy.listen.split(':').pop());
     note(`${target.kind} proxy "${name}" on ${proxy.listen} -> 127.0.0.1:${server.port}`);
+    if (captureNote === 'captured') {
+      try {
+        capture = await startLoopbackCapture([port, server.port]);
+      } catch (err) {
+        captureNote = (err as Error).message;
+      }
+    }
     const p = proxy;
     const addToxic = async (spec: ToxicSpec): Promise<void> => {
       const at = performance.now() - started;
@@ -157,12 +178,15 @@ export async function runProxyScenario(scenario: ProxyScenario, seed: number, op
     if (how !== null) note(`server stopped: ${how}`);
     if (server !== null && how !== null && how !== 'exit 0' && failure === null) fail('invariant', `aeronet serve did not exit cleanly on SIGTERM (${how})`);
     await target?.close();
+    await capture?.stop();
   }
+  const ok = failure === null;
+  if (capture !== null && ok) capture.discard();
   return {
     layer: 'proxy',
     scenario: scenario.name,
     seed,
-    ok: failure === null,
+    ok,
     failure,
     durationMs: performance.now() - started,
     proxy: target !== null ? { kind: target.kind, url: target.url, seeded: target.seeded } : { kind: 'aeronet', url: '', seeded: true },
@@ -176,6 +200,7 @@ export async function runProxyScenario(scenario: ProxyScenario, seed: number, op
     serverCommand: server?.commandLine ?? [],
     tls,
     registry: { baseline, final },
+    tcpdump: { file: capture !== null && !ok ? capture.file : null, note: capture !== null ? (ok ? 'discarded (the run passed)' : 'kept') : captureNote },
   };
 }
 

@@ -9,7 +9,7 @@ import { SIM_SERVER_CERT_PEM, SIM_SERVER_KEY_PEM } from '../../sim/sim-certs.js'
 
 /**
  * The built CLI `aeronet serve` runs from: $AERONET_CLI when set (the tests point it at their own
- * build), else this package's dist/server/cli.js, as `npx aeronet` runs it.
+ * build), else this package's dist/cli/aeronet.js, as `npx aeronet` runs it.
  */
 export function aeronetCli(): string {
   const fromEnv = process.env['AERONET_CLI'];
@@ -20,7 +20,7 @@ function packageCli(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   // From source (vitest) or from dist: the package root is three or four levels up.
   const root = here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, '../../../..') : path.resolve(here, '../../..');
-  return path.join(root, 'dist', 'server', 'cli.js');
+  return path.join(root, 'dist', 'cli', 'aeronet.js');
 }
 
 export interface ServeOptions {

@@ -1,4 +1,4 @@
-import { runScenario } from '../../harness/runner/run-scenario.js';
+import { runScenario } from '../harness/runner/run-scenario.js';
 import { loadRecordedRun, recordedLayer } from './recorded-run.js';
 import { reproProxy } from './proxy-repro.js';
 

@@ -7,9 +7,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connect, echo, startUpstream, waitFor } from '../../harness/proxy/runtime/test-support.js';
+import { connect, echo, startUpstream, waitFor } from '../harness/proxy/runtime/test-support.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'aeronet-proxy-cli-test');
 // Built once for the whole run by vitest.global-setup.ts.
 const cli = inject('aeronetCli');

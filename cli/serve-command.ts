@@ -1,10 +1,10 @@
-import { jsonLinesLogger, type LogLevel } from '../core/logger.js';
-import { createDemoRouter } from '../demo/demo-routes.js';
-import { createServer } from '../server.js';
-import { loadTlsConfigFromFiles } from '../tls/tls-config.js';
-import { systemClock } from '../transport/system-clock.js';
-import { countingClock } from '../transport/counting-clock.js';
-import { startDebugListener } from '../debug/debug-registry.js';
+import { jsonLinesLogger, type LogLevel } from '../server/core/logger.js';
+import { createDemoRouter } from '../server/demo/demo-routes.js';
+import { createServer } from '../server/server.js';
+import { loadTlsConfigFromFiles } from '../server/tls/tls-config.js';
+import { systemClock } from '../server/transport/system-clock.js';
+import { countingClock } from '../server/transport/counting-clock.js';
+import { startDebugListener } from '../server/debug/debug-registry.js';
 import { UsageError } from './usage-error.js';
 import { parseFlags } from './parse-flags.js';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { httpRequest } from './test-support/socket-client.js';
+import { httpRequest } from '../server/test-support/socket-client.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Built once for the whole run by vitest.global-setup.ts (never dist/, which another run may be writing).

@@ -4,20 +4,20 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { verdictWithFaults } from '../../harness/conformance/faults-report.js';
-import { AERONET_PATHS } from '../../harness/conformance/h2/aeronet-target.js';
-import { runH2SuiteUnderFaults } from '../../harness/conformance/h2/faults.js';
-import { renderJson } from '../../harness/conformance/h2/report-json.js';
-import { renderJunit } from '../../harness/conformance/h2/report-junit.js';
-import { renderText } from '../../harness/conformance/h2/report-text.js';
-import { DEFAULT_STALL_LIMIT_MS, DEFAULT_TIMEOUT_MS, runH2Suite, selectCases, summarize, type SuiteOptions, type SuiteReport } from '../../harness/conformance/h2/run-suite.js';
-import { socketTarget } from '../../harness/conformance/h2/target.js';
-import { compareWithH2spec, renderComparison } from '../../harness/conformance/h2spec/compare.js';
-import { parseH2specJunit } from '../../harness/conformance/h2spec/junit.js';
-import { h2specArgs, locateH2spec, runH2spec } from '../../harness/conformance/h2spec/run-h2spec.js';
+import { verdictWithFaults } from '../harness/conformance/faults-report.js';
+import { AERONET_PATHS } from '../harness/conformance/h2/aeronet-target.js';
+import { runH2SuiteUnderFaults } from '../harness/conformance/h2/faults.js';
+import { renderJson } from '../harness/conformance/h2/report-json.js';
+import { renderJunit } from '../harness/conformance/h2/report-junit.js';
+import { renderText } from '../harness/conformance/h2/report-text.js';
+import { DEFAULT_STALL_LIMIT_MS, DEFAULT_TIMEOUT_MS, runH2Suite, selectCases, summarize, type SuiteOptions, type SuiteReport } from '../harness/conformance/h2/run-suite.js';
+import { socketTarget } from '../harness/conformance/h2/target.js';
+import { compareWithH2spec, renderComparison } from '../harness/conformance/h2spec/compare.js';
+import { parseH2specJunit } from '../harness/conformance/h2spec/junit.js';
+import { h2specArgs, locateH2spec, runH2spec } from '../harness/conformance/h2spec/run-h2spec.js';
 import { UsageError } from './usage-error.js';
 
-export { DEFAULT_FAULT_SEEDS } from '../../harness/conformance/faults.js';
+export { DEFAULT_FAULT_SEEDS } from '../harness/conformance/faults.js';
 
 /**
  * `aeronet conformance h2 --host H --port P [--tls [--insecure] [--servername N]] [--strict]

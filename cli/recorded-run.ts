@@ -1,7 +1,7 @@
-import { findScenario } from '../../scenarios/index.js';
-import { readManifest, type Manifest } from '../../harness/artifacts/write-artifact.js';
-import type { Scenario } from '../../harness/runner/scenario.js';
-import { readManifestBase, type ArtifactLayer } from '../../harness/artifacts/artifact-folder.js';
+import { findScenario } from '../scenarios/index.js';
+import { readManifest, type Manifest } from '../harness/artifacts/write-artifact.js';
+import type { Scenario } from '../harness/runner/scenario.js';
+import { readManifestBase, type ArtifactLayer } from '../harness/artifacts/artifact-folder.js';
 import { UsageError } from './usage-error.js';
 
 /** Check the one argument (an artifact folder) and say which layer wrote it. */

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeArtifact } from '../../harness/artifacts/write-artifact.js';
-import { replayTestFile } from '../../harness/artifacts/replay-test-file.js';
-import { shrink } from '../../harness/runner/shrink.js';
+import { writeArtifact } from '../harness/artifacts/write-artifact.js';
+import { replayTestFile } from '../harness/artifacts/replay-test-file.js';
+import { shrink } from '../harness/runner/shrink.js';
 import { loadRecordedRun, recordedLayer } from './recorded-run.js';
 import { shrinkProxy } from './proxy-repro.js';
 

@@ -1,5 +1,5 @@
 import { UsageError } from './usage-error.js';
-import { DEFAULT_FAULT_SEEDS, DEFAULT_SPLIT_LIMIT, parseFaultProfiles, type FaultProfileSpec, type FaultRun } from '../../harness/conformance/faults.js';
+import { DEFAULT_FAULT_SEEDS, DEFAULT_SPLIT_LIMIT, parseFaultProfiles, type FaultProfileSpec, type FaultRun } from '../harness/conformance/faults.js';
 
 /** parseArgs' values, as both conformance commands receive them. */
 export type FlagValues = Record<string, string | boolean | undefined>;

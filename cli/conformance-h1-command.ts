@@ -1,16 +1,16 @@
 import { faultsFlags, reachable, refuseFaultOnlyFlags, remoteEndpoint } from './conformance-options.js';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULT_FAULT_SEEDS, DEFAULT_SPLIT_LIMIT } from '../../harness/conformance/faults.js';
-import { verdictWithFaults } from '../../harness/conformance/faults-report.js';
-import { runH1SuiteUnderFaults } from '../../harness/conformance/h1/faults.js';
-import type { SuiteReport } from '../../harness/conformance/h1/run-suite.js';
-import { renderH1Json, renderH1Junit, renderH1Text } from '../../harness/conformance/h1/report.js';
-import { DEFAULT_MISSING_PATH, DEFAULT_TIMEOUT_MS, runH1Suite, selectH1Cases, summarize } from '../../harness/conformance/h1/run-suite.js';
-import { socketTarget } from '../../harness/conformance/h1/target.js';
+import { DEFAULT_FAULT_SEEDS, DEFAULT_SPLIT_LIMIT } from '../harness/conformance/faults.js';
+import { verdictWithFaults } from '../harness/conformance/faults-report.js';
+import { runH1SuiteUnderFaults } from '../harness/conformance/h1/faults.js';
+import type { SuiteReport } from '../harness/conformance/h1/run-suite.js';
+import { renderH1Json, renderH1Junit, renderH1Text } from '../harness/conformance/h1/report.js';
+import { DEFAULT_MISSING_PATH, DEFAULT_TIMEOUT_MS, runH1Suite, selectH1Cases, summarize } from '../harness/conformance/h1/run-suite.js';
+import { socketTarget } from '../harness/conformance/h1/target.js';
 import { UsageError } from './usage-error.js';
 
-/** The usage lines for `conformance h1`, for the CLI's help text (server/cli/usage.ts). */
+/** The usage lines for `conformance h1`, for the CLI's help text (cli/usage.ts). */
 export const CONFORMANCE_H1_USAGE = `Options for conformance h1 [ID or group ...]:
   --host <addr>         Server address (required without --faults)
   --port <n>            Server port (required without --faults)

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-import { serveCommand } from './cli/serve-command.js';
-import { runCommand } from './cli/run-command.js';
-import { reproCommand } from './cli/repro-command.js';
-import { shrinkCommand } from './cli/shrink-command.js';
-import { conformanceCommand } from './cli/conformance-command.js';
-import { proxyCommand } from './cli/proxy-command.js';
-import { USAGE } from './cli/usage.js';
-import { UsageError } from './cli/usage-error.js';
+import { serveCommand } from './serve-command.js';
+import { runCommand } from './run-command.js';
+import { reproCommand } from './repro-command.js';
+import { shrinkCommand } from './shrink-command.js';
+import { conformanceCommand } from './conformance-command.js';
+import { proxyCommand } from './proxy-command.js';
+import { USAGE } from './usage.js';
+import { UsageError } from './usage-error.js';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   serve: serveCommand,

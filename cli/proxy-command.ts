@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { ApiError } from '../../harness/proxy/api/api-error.js';
-import { decodePopulateBody, scanBody, type PopulateEntry } from '../../harness/proxy/api/request-bodies.js';
-import { openFaultProxy, StartupPopulateError } from '../../harness/proxy/fault-proxy.js';
+import { ApiError } from '../harness/proxy/api/api-error.js';
+import { decodePopulateBody, scanBody, type PopulateEntry } from '../harness/proxy/api/request-bodies.js';
+import { openFaultProxy, StartupPopulateError } from '../harness/proxy/fault-proxy.js';
 import { parseFlags } from './parse-flags.js';
 import { UsageError } from './usage-error.js';
 

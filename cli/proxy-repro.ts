@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { findProxyScenario } from '../../scenarios/proxy/index.js';
-import { readProxyManifest, writeProxyArtifact, type ProxyManifest } from '../../harness/proxy/layer/proxy-artifact.js';
-import { runProxyScenario } from '../../harness/proxy/layer/run-proxy-scenario.js';
-import { failureShape, shrinkProxyRun } from '../../harness/proxy/layer/proxy-shrink.js';
-import type { ProxyScenario } from '../../harness/proxy/layer/proxy-scenario.js';
-import { compareDecisions } from '../../harness/proxy/layer/compare-decisions.js';
+import { findProxyScenario } from '../scenarios/proxy/index.js';
+import { readProxyManifest, writeProxyArtifact, type ProxyManifest } from '../harness/proxy/layer/proxy-artifact.js';
+import { discardLoopbackCapture, runProxyScenario } from '../harness/proxy/layer/run-proxy-scenario.js';
+import { failureShape, shrinkProxyRun } from '../harness/proxy/layer/proxy-shrink.js';
+import type { ProxyScenario } from '../harness/proxy/layer/proxy-scenario.js';
+import { compareDecisions } from '../harness/proxy/layer/compare-decisions.js';
 import { UsageError } from './usage-error.js';
 
 function load(dir: string): { manifest: ProxyManifest; scenario: ProxyScenario } {
@@ -32,6 +32,7 @@ function describeMatch(match: ReturnType<typeof compareDecisions>, recorded: num
 export async function reproProxy(dir: string): Promise<number> {
   const { manifest, scenario } = load(dir);
   const result = await runProxyScenario(scenario, manifest.seed, manifest.toxicsOverride ? { toxics: manifest.toxicsOverride } : {});
+  discardLoopbackCapture(result);
   const decisions = result.decisions === null || manifest.decisions === null
     ? 'not recorded (a real Toxiproxy cannot report them)'
     : describeMatch(compareDecisions(manifest.decisions, result.decisions), manifest.decisions.length, result.decisions.length);

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { ALL_SCENARIOS, findScenario, isSelftest } from '../../scenarios/index.js';
-import { runSimLayer } from '../../harness/runner/run-layer.js';
-import { runDifferential, type DifferentialVerdict } from '../../harness/differential/differential.js';
-import type { Scenario } from '../../harness/runner/scenario.js';
+import { ALL_SCENARIOS, findScenario, isSelftest } from '../scenarios/index.js';
+import { runSimLayer } from '../harness/runner/run-layer.js';
+import { runDifferential, type DifferentialVerdict } from '../harness/differential/differential.js';
+import type { Scenario } from '../harness/runner/scenario.js';
 import { UsageError } from './usage-error.js';
-import { PROXY_SCENARIOS, PROXY_SELFTESTS, findProxyScenario } from '../../scenarios/proxy/index.js';
-import { runProxyLayer } from '../../harness/proxy/layer/run-proxy-layer.js';
+import { PROXY_SCENARIOS, PROXY_SELFTESTS, findProxyScenario } from '../scenarios/proxy/index.js';
+import { runProxyLayer } from '../harness/proxy/layer/run-proxy-layer.js';
 import { parseFlags } from './parse-flags.js';
 
 /** Default seeds per scenario for the PR gate. */
