@@ -29,7 +29,8 @@ export { DEFAULT_FAULT_SEEDS } from '../harness/conformance/faults.js';
  * `aeronet conformance h2 --faults PROFILE[,PROFILE] [--seeds N] [--split-limit OCTETS] ...`: the
  * suite in-process against aeronet (the demo routes), on a clean link and then under each fault
  * profile (choppy, byte, coalesce, splits, or all), listing the cases that pass clean but fail
- * under faults. Against a remote host that needs the proxy layer, which does not exist yet.
+ * under faults. Against a remote host that would run through the proxy layer: still to come (the
+ * conformance x faults matrix).
  *
  * Prints the report; exit 1 when a case fails (clean or under faults) or h2spec disagrees, 2 on a
  * usage error or when h2spec is asked for and absent.

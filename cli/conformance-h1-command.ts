@@ -26,8 +26,8 @@ export const CONFORMANCE_H1_USAGE = `Options for conformance h1 [ID or group ...
   --junit <file>        Also write the report as JUnit XML
   --faults <profiles>   Run in-process against aeronet (paths /hello, /echo), clean and under
                         choppy, byte, coalesce, splits (comma list, or all); lists the cases that
-                        pass clean but fail under faults (a remote host needs the proxy layer,
-                        not built yet: not with --host/--port)
+                        pass clean but fail under faults (not with --host/--port yet:
+                        conformance through the proxy layer is still to come)
   --seeds <n>           With --faults: seeds per profile (default ${DEFAULT_FAULT_SEEDS})
   --split-limit <n>     With --faults splits: cut streams up to this many bytes (default ${DEFAULT_SPLIT_LIMIT})
   IDs or groups select cases (h1, h1/chunked, smuggling, smuggling/cl-te/2, ...); default: all.

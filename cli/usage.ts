@@ -68,7 +68,8 @@ Options for conformance h2 [ID or group ...]:
   --junit <file>        Also write the report as JUnit XML
   --faults <profiles>   Run in-process against aeronet, clean and under choppy, byte, coalesce,
                         splits (comma-separated) or all; lists the cases that pass clean but
-                        fail under faults (a remote host needs the proxy layer, not built yet)
+                        fail under faults (not with a remote host yet: conformance through the
+                        proxy layer is still to come)
   --seeds <n>           With --faults: seeds per profile (default 5)
   --split-limit <n>     With --faults splits: cut streams up to this many bytes (default 1024)
   --with-h2spec         Also run h2spec ($H2SPEC or PATH) and report every disagreement
@@ -77,8 +78,9 @@ Options for conformance h2 [ID or group ...]:
 
 ${CONFORMANCE_H1_USAGE}
 repro <artifact dir>    Exit 1 if the recorded failure happens again, 0 if it now passes.
-shrink <artifact dir>   Write a new artifact with the minimal failing fault schedule, and a
-                        standalone vitest file that replays it.
+shrink <artifact dir>   Write a new artifact with the minimal failing faults: for a sim artifact the
+                        fault schedule, plus a standalone vitest file that replays it; for a proxy
+                        artifact fewer and milder starting toxics (repro replays them).
 
 Exit status: 0 on a clean shutdown (SIGINT/SIGTERM drain the server), 1 on a runtime
 failure, 2 on a usage error.
