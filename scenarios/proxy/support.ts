@@ -1,5 +1,5 @@
 import { patternBytes } from '../../server/demo/demo-routes.js';
-import type { Outcome } from '../../harness/proxy/layer/clients.js';
+import type { Outcome } from '../../harness/clients/clients.js';
 import type { ProxyScenarioContext } from '../../harness/proxy/layer/proxy-scenario.js';
 
 export { defineProxyScenario } from '../../harness/proxy/layer/proxy-scenario.js';

@@ -2,7 +2,7 @@ import type { Proxy, Toxiproxy } from 'toxiproxy-node-client';
 import type { Rng } from '../../sim/rng.js';
 import type { Direction, ToxicType } from '../model.js';
 import type { ServeProcess } from './serve-process.js';
-import type { CurlResult, H1Client, H2Client } from './clients.js';
+import type { CurlResult, H1Client, H2Client } from '../../clients/clients.js';
 
 /** A toxic as a scenario asks for it: the body of POST /proxies/{proxy}/toxics (reference §4). */
 export interface ToxicSpec {

@@ -5,7 +5,8 @@ import { ScenarioFailure } from '../../runner/scenario.js';
 import type { RegistrySnapshot } from '../../../server/debug/debug-registry.js';
 import type { ProxyEvent } from '../index.js';
 import type { ToxicDecision, WireEvent } from '../model.js';
-import { curl, h1Client, h2Client, type H1Client, type H2Client } from './clients.js';
+import { curl, h1Client, h2Client, type H1Client, type H2Client } from '../../clients/clients.js';
+import { describeLeak, followUpHello, settleRegistry } from '../../clients/server-health.js';
 import type { Endpoint, ProxyScenario, ProxyScenarioContext, ToxicSpec } from './proxy-scenario.js';
 import { openProxyTarget, type ProxyTarget } from './proxy-target.js';
 import { startServeProcess, type ServeProcess } from './serve-process.js';
@@ -163,8 +164,10 @@ export async function runProxyScenario(scenario: ProxyScenario, seed: number, op
     const crash = server.crashed();
     if (crash !== null) fail('invariant', `aeronet serve died during the run (${crash})`);
     else {
-      await followUp(scenario, direct, note).catch((err: Error) => fail('invariant', `the server is not healthy after the run: ${err.message}`));
-      final = await settle(server, baseline);
+      await followUpHello(direct, scenario.protocol.startsWith('h2'))
+        .then((t) => note(`follow-up GET /hello direct: 200 in ${t.toFixed(1)} ms`))
+        .catch((err: Error) => fail('invariant', `the server is not healthy after the run: ${err.message}`));
+      final = await settleRegistry(() => srv.registry(), baseline, SETTLE_MS);
       const leak = describeLeak(baseline, final);
       if (leak !== null) fail('invariant', `the server still holds ${leak} ${SETTLE_MS / 1000} s after every connection closed`);
       else note(`registry back to baseline: ${JSON.stringify({ connections: final.connections, handshakes: final.handshakes, timers: final.timers, fds: final.fds })}`);
@@ -211,36 +214,4 @@ function withLimit<T>(p: Promise<T>, limitMs: number): Promise<T> {
   return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(HANG), limitMs)))]).finally(() => clearTimeout(timer));
 }
 
-/** A fresh client straight to the server: GET /hello must answer 200 "hello". */
-async function followUp(scenario: ProxyScenario, direct: Endpoint, note: (m: string) => void): Promise<void> {
-  const client = scenario.protocol.startsWith('h2') ? h2Client(direct) : h1Client(direct);
-  try {
-    const r = await client.request({ path: '/hello', timeoutMs: 5000 });
-    if (!r.complete || r.status !== 200 || !r.body.toString().startsWith('hello')) {
-      throw new Error(`follow-up GET /hello got ${r.status ?? 'no response'}${r.error ? ` (${r.error})` : ''}`);
-    }
-    note(`follow-up GET /hello direct: ${r.status} in ${r.ms.toFixed(1)} ms`);
-  } finally {
-    client.close();
-  }
-}
-
-/** Poll the registry until it is back to the baseline (or SETTLE_MS passes); the last snapshot. */
-async function settle(server: ServeProcess, baseline: RegistrySnapshot): Promise<RegistrySnapshot> {
-  const deadline = performance.now() + SETTLE_MS;
-  for (;;) {
-    const snap = await server.registry();
-    if (describeLeak(baseline, snap) === null || performance.now() > deadline) return snap;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** What the server holds beyond its idle baseline, in words; null when nothing. */
-export function describeLeak(baseline: RegistrySnapshot, now: RegistrySnapshot): string | null {
-  const extra: string[] = [];
-  if (now.connections > 0) extra.push(`${now.connections} connection(s)`);
-  if (now.handshakes > 0) extra.push(`${now.handshakes} TLS handshake(s)`);
-  if (now.timers > baseline.timers) extra.push(`${now.timers - baseline.timers} timer(s)`);
-  if (now.fds !== null && baseline.fds !== null && now.fds > baseline.fds) extra.push(`${now.fds - baseline.fds} file descriptor(s)`);
-  return extra.length > 0 ? extra.join(', ') : null;
-}
+export { describeLeak } from '../../clients/server-health.js';

@@ -5,7 +5,7 @@ import http2 from 'node:http2';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SIM_CA_PEM } from '../../sim/sim-certs.js';
+import { SIM_CA_PEM } from '../sim/sim-certs.js';
 
 /** The name on the sim certificate `aeronet serve` gets under TLS (harness/sim/sim-certs.ts). */
 export const TLS_SERVERNAME = 'sim.test';
