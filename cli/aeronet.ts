@@ -4,7 +4,9 @@ import { runCommand } from './run-command.js';
 import { reproCommand } from './repro-command.js';
 import { shrinkCommand } from './shrink-command.js';
 import { conformanceCommand } from './conformance-command.js';
+import { netemClientCommand, netemInsideCommand } from './netem-command.js';
 import { proxyCommand } from './proxy-command.js';
+import { replayPcapCommand } from './replay-pcap-command.js';
 import { USAGE } from './usage.js';
 import { UsageError } from './usage-error.js';
 
@@ -14,7 +16,11 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   repro: reproCommand,
   shrink: shrinkCommand,
   conformance: conformanceCommand,
+  // Internal: the netem layer's guest job and client half (started by run --layer netem).
+  'netem-inside': netemInsideCommand,
+  'netem-client': netemClientCommand,
   proxy: proxyCommand,
+  'replay-pcap': replayPcapCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

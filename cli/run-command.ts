@@ -7,11 +7,14 @@ import { UsageError } from './usage-error.js';
 import { PROXY_SCENARIOS, PROXY_SELFTESTS, findProxyScenario } from '../scenarios/proxy/index.js';
 import { runProxyLayer } from '../harness/proxy/layer/run-proxy-layer.js';
 import { parseFlags } from './parse-flags.js';
+import { netemLayerCommand } from './netem-command.js';
 
 /** Default seeds per scenario for the PR gate. */
 export const DEFAULT_SEEDS = 50;
 /** The proxy layer runs real processes and real time: fewer seeds by default. */
 export const DEFAULT_PROXY_SEEDS = 2;
+/** The netem layer runs in a kernel (often a User-Mode Linux guest): one seed by default. */
+export const DEFAULT_NETEM_SEEDS = 1;
 
 /** `aeronet run --layer sim [--list] [--scenario NAME] [--seed N | --seeds N] [--trace-hash | --differential]` */
 export async function runCommand(args: string[]): Promise<number> {
@@ -24,9 +27,15 @@ export async function runCommand(args: string[]): Promise<number> {
     'trace-hash': { type: 'boolean', default: false },
     artifacts: { type: 'string', default: 'artifacts' },
     differential: { type: 'boolean', default: false },
+    backend: { type: 'string' },
+    smoke: { type: 'boolean', default: false },
   });
-  if (values.layer === 'netem') throw new UsageError('--layer netem is not available yet (planned); the layers are sim and proxy');
-  if (values.layer !== 'sim' && values.layer !== 'proxy') throw new UsageError(`--layer must be sim or proxy, got "${values.layer}"`);
+  if (values.layer !== 'sim' && values.layer !== 'proxy' && values.layer !== 'netem') throw new UsageError(`--layer must be sim, proxy or netem, got "${values.layer}"`);
+  if ((values.backend !== undefined || values.smoke) && values.layer !== 'netem') throw new UsageError('--backend and --smoke apply to --layer netem only');
+  if (values.layer === 'netem') {
+    if (values['trace-hash'] || values.differential) throw new UsageError('--trace-hash and --differential apply to the sim layer only');
+    return netemLayerCommand(values, seedsFrom(values, DEFAULT_NETEM_SEEDS));
+  }
   if (values.layer === 'proxy') return proxyLayerCommand(values);
   if (values.list) {
     for (const s of ALL_SCENARIOS) process.stdout.write(`${s.name}\n`);

@@ -12,6 +12,8 @@ Commands:
             seeded toxics: the same seed and the same connections give the same faults
   conformance  h2: the HTTP/2 suite (h2spec's 147 cases, RFC 9113, abuse); h1: the HTTP/1.1 suite
                (RFC 9112/9110 requirements, request smuggling); against any server
+  replay-pcap  Replay what the clients in a tcpdump capture sent (segmentation and timing kept)
+               into aeronet on the simulation, deterministically; report the answers and invariants
   help      Show this help
 
 Options for serve:
@@ -28,13 +30,17 @@ Options for serve:
                         handshakes, pending timers, open fds, as JSON (off by default; for leak checks)
 
 Options for run:
-  --layer sim|proxy     The layer (default sim). proxy: \`aeronet serve\` processes behind the fault
-                        proxy (or the Toxiproxy at $TOXIPROXY_URL), real clients (node:http,
-                        node:http2 over h2c and TLS, curl)
+  --layer sim|proxy|netem  The layer (default sim). proxy: \`aeronet serve\` processes behind the
+                        fault proxy (or the Toxiproxy at $TOXIPROXY_URL), real clients (node:http,
+                        node:http2 over h2c and TLS, curl). netem: server and clients in two network
+                        namespaces over a veth pair with tc netem (kernel TCP; needs root)
+  --backend host|uml|auto  netem: the host kernel, or User-Mode Linux where it has no netem
+                        (default auto; the preflight says what it found)
+  --smoke               netem: only the smoke scenarios (what .ci/run runs)
   --list                Print the layer's scenario names, one per line (selftests included)
   --scenario <name>     Run one scenario (default: all but the selftests)
   --seed <n>            Run one seed
-  --seeds <n>           Run seeds 1..n (default 50 on sim, 2 on proxy)
+  --seeds <n>           Run seeds 1..n (default 50 on sim, 2 on proxy, 1 on netem)
   --trace-hash          Sim only: print the hash of the run's event traces as the last line
   --artifacts <dir>     Where failure artifacts go (default artifacts/)
   --differential        Run the HTTP/1.1 scenarios (or --scenario) against node:http too and
@@ -77,6 +83,16 @@ Options for conformance h2 [ID or group ...]:
   default: all. Exit 1 when a case fails.
 
 ${CONFORMANCE_H1_USAGE}
+Options for replay-pcap <capture.pcap>:
+  A classic pcap (pcapng: tshark -F pcap -w out.pcap -r in.pcapng), link type EN10MB, RAW,
+  LINUX_SLL or LINUX_SLL2, IPv4 or IPv6. TLS connections are listed, not replayed (encrypted).
+  --server-port <n>     Only connections to this port; without a captured SYN, that side is the
+                        server (default: the SYN's receiver, else the lower port)
+  --connection <k>      Replay only the k-th TCP connection of the capture (as listed), from time 0
+  --json <file>         Also write the full report (trace and server log included) as JSON
+  Exit 0 when the server behaved, 1 when it misbehaved (each broken invariant printed), 2 on a
+  usage or file error, or when nothing in the capture can be replayed.
+
 repro <artifact dir>    Exit 1 if the recorded failure happens again, 0 if it now passes.
 shrink <artifact dir>   Write a new artifact with the minimal failing faults: for a sim artifact the
                         fault schedule, plus a standalone vitest file that replays it; for a proxy

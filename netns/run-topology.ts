@@ -1,4 +1,4 @@
-import { $ } from 'zx';
+import { $ } from './shell.js';
 import { commandLine, topologyPlan, type Command, type LinkImpairments, type Topology } from './topology.js';
 
 /** What was run, in order, with how each command ended: the manifest's record of the link. */
@@ -18,7 +18,7 @@ export class TopologyError extends Error {
 }
 
 async function run(cmd: Command): Promise<{ ok: boolean; stdout: string; stderr: string }> {
-  const r = await $({ nothrow: true, quiet: true })`${cmd}`;
+  const r = await $`${cmd}`;
   return { ok: r.exitCode === 0, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -53,7 +53,7 @@ export function impairmentProblems(i: LinkImpairments): string[] {
 }
 
 /** The qdisc commands of one side: netem at the root, tbf as its child when asked for. */
-export function qdiscCommands(ns: string, dev: string, p: NetemParams, verb: 'add' | 'change' = 'add', seed?: number): Command[] {
+export function qdiscCommands(ns: string, dev: string, p: NetemParams, verb: 'add' | 'change' | 'replace' = 'add', seed?: number): Command[] {
   const cmds: Command[] = [['tc', '-n', ns, 'qdisc', verb, 'dev', dev, 'root', 'handle', '1:', 'netem', ...netemArgs(p, seed)]];
   const tbf = tbfArgs(p);
   if (tbf !== null) cmds.push(['tc', '-n', ns, 'qdisc', verb, 'dev', dev, 'parent', '1:1', 'handle', '10:', ...tbf]);

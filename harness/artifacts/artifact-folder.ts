@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The layers that write artifacts; each one's manifest starts with ManifestBase. */
-export type ArtifactLayer = 'sim' | 'proxy';
+export type ArtifactLayer = 'sim' | 'proxy' | 'netem';
 
 /** What every layer's manifest.json says first (artifacts/README.md): one shape across layers. */
 export interface ManifestBase {
@@ -70,7 +70,7 @@ export function readManifestBase(dir: string): { file: string; data: ManifestBas
   if (data === null || typeof data !== 'object' || typeof m.scenario !== 'string' || typeof m.seed !== 'number' || !Number.isInteger(m.seed)) {
     throw new Error(`${file} lacks a scenario or an integer seed`);
   }
-  if (m.layer !== 'sim' && m.layer !== 'proxy') throw new Error(`${file}: layer must be "sim" or "proxy", got ${JSON.stringify(m.layer)}`);
+  if (m.layer !== 'sim' && m.layer !== 'proxy' && m.layer !== 'netem') throw new Error(`${file}: layer must be "sim", "proxy" or "netem", got ${JSON.stringify(m.layer)}`);
   return { file, data: data as ManifestBase & Record<string, unknown> };
 }
 

@@ -1,5 +1,3 @@
-import { createServer } from '../../server/server.js';
-import { createDemoRouter } from '../../server/demo/demo-routes.js';
 import { MemoryLogger, type LogRecord } from '../../server/core/logger.js';
 import { Sim, SimHang, type FaultOverrides } from '../sim/sim.js';
 import type { LinkFaults } from '../sim/faults.js';
@@ -15,6 +13,7 @@ import { createNodeDemoServer } from '../differential/node-demo-server.js';
 import { observedResponses, recordResponses } from './observed-responses.js';
 import { ScenarioFailure, type Scenario, type ScenarioContext, type ScenarioTarget, type TlsConnectOptions, type TlsConnection } from './scenario.js';
 import { checkInvariants } from './invariants.js';
+import { demoServerOnSim } from './demo-server-on-sim.js';
 
 export interface ScenarioFailureInfo {
   kind: 'expectation' | 'hang' | 'invariant' | 'error';
@@ -138,14 +137,8 @@ interface World {
 }
 
 function aeronetWorld(scenario: Scenario, sim: Sim, logger: MemoryLogger): World {
-  const server = createServer({ handler: createDemoRouter().handle, compression: false, ...scenario.server, clock: sim.clock, logger });
-  return {
-    aeronet: server,
-    accept: (t) => server.accept(t),
-    acceptTls: (t) => server.acceptTls(transportStream(t, sim.clock)),
-    // A TLS handshake that never finished is as much a leak as a connection.
-    registry: { get connectionCount() { return server.connectionCount + server.handshakeCount; } },
-  };
+  const demo = demoServerOnSim(sim, logger, scenario.server);
+  return { aeronet: demo.server, accept: demo.accept, acceptTls: demo.acceptTls, registry: demo.registry };
 }
 
 /** node:http with the demo routes' contract, each connection a socket-like stream over the sim. */

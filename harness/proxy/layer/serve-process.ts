@@ -27,6 +27,13 @@ export interface ServeOptions {
   tls: boolean;
   /** More `aeronet serve` flags (e.g. ['--timeout', 'keep-alive=1000']). */
   args?: readonly string[];
+  /** Run it under this command (the netem layer: ['ip', 'netns', 'exec', '<server ns>']). */
+  prefix?: readonly string[];
+  /** --host (default 127.0.0.1) and --port (default 0). */
+  host?: string;
+  port?: number;
+  /** How to GET the debug registry when this process cannot reach it (another namespace). */
+  fetchRegistry?: (url: string) => Promise<RegistrySnapshot>;
 }
 
 /** `aeronet serve` running as its own process, the documented way, with the debug registry on. */
@@ -37,6 +44,8 @@ export interface ServeProcess {
   readonly pid: number;
   /** The command line, for the manifest. */
   readonly commandLine: string[];
+  /** Where its debug registry answers (from inside its own network namespace). */
+  readonly debugUrl: string;
   /** Its stderr so far: the JSON-lines log. */
   log(): string[];
   /** GET the debug registry (connections, handshakes, timers, fds). */
@@ -50,14 +59,15 @@ export interface ServeProcess {
 /** Start `aeronet serve --port 0 --debug-port 0` (with the sim certificate under TLS). */
 export async function startServeProcess(options: ServeOptions): Promise<ServeProcess> {
   const tmp = options.tls ? mkdtempSync(path.join(tmpdir(), 'aeronet-serve-')) : null;
-  const args = [aeronetCli(), 'serve', '--port', '0', '--debug-port', '0', '--log-level', 'debug'];
+  const args = [aeronetCli(), 'serve', '--port', String(options.port ?? 0), '--debug-port', '0', '--log-level', 'debug', ...(options.host !== undefined ? ['--host', options.host] : [])];
   if (tmp !== null) {
     writeFileSync(path.join(tmp, 'cert.pem'), SIM_SERVER_CERT_PEM);
     writeFileSync(path.join(tmp, 'key.pem'), SIM_SERVER_KEY_PEM);
     args.push('--tls-cert', path.join(tmp, 'cert.pem'), '--tls-key', path.join(tmp, 'key.pem'));
   }
   args.push(...(options.args ?? []));
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const argv = [...(options.prefix ?? []), process.execPath, ...args];
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   const logLines: string[] = [];
   let stderrRest = '';
   child.stderr!.setEncoding('utf8').on('data', (s: string) => {
@@ -79,9 +89,10 @@ export async function startServeProcess(options: ServeOptions): Promise<ServePro
     port: Number(u.port),
     url,
     pid: child.pid!,
-    commandLine: [process.execPath, ...args],
+    debugUrl,
+    commandLine: argv,
     log: () => (stderrRest ? [...logLines, stderrRest] : [...logLines]),
-    registry: () => getRegistry(debugUrl),
+    registry: () => (options.fetchRegistry ?? getRegistry)(debugUrl),
     crashed: () => (stopping ? null : exit),
     async stop() {
       if (exit !== null) return exit;
