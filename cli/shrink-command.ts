@@ -4,6 +4,7 @@ import { writeArtifact } from '../harness/artifacts/write-artifact.js';
 import { replayTestFile } from '../harness/artifacts/replay-test-file.js';
 import { shrink } from '../harness/runner/shrink.js';
 import { loadRecordedRun, recordedLayer } from './recorded-run.js';
+import { UsageError } from './usage-error.js';
 import { shrinkProxy } from './proxy-repro.js';
 
 /**
@@ -12,7 +13,9 @@ import { shrinkProxy } from './proxy-repro.js';
  * shrunk artifact was written, 1 when the failure does not happen any more.
  */
 export async function shrinkCommand(args: string[]): Promise<number> {
-  if (recordedLayer('shrink', args) === 'proxy') return shrinkProxy(args[0]!);
+  const layer = recordedLayer('shrink', args);
+  if (layer === 'proxy') return shrinkProxy(args[0]!);
+  if (layer === 'netem') throw new UsageError('shrink does not apply to netem artifacts: kernel-level runs are not repeatable, so no smaller link can be shown to fail the same way; use `aeronet repro <dir> --times N` for a reproduction rate');
   const { manifest, scenario, dir: recordedDir } = loadRecordedRun('shrink', args);
   const outcome = await shrink(scenario, manifest.seed, manifest.overrides ?? {});
   if (outcome === null) {

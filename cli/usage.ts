@@ -5,7 +5,7 @@ Usage: aeronet <command> [options]
 
 Commands:
   serve     Start the demo server (routes: /hello, /echo, /bytes/:n, /stream, /slow, /headers)
-  run       Run the fault-injection scenarios on a harness layer (sim, or proxy)
+  run       Run the fault-injection scenarios on a harness layer (sim, proxy or netem)
   repro     Re-run a recorded failure from its artifact folder
   shrink    Reduce a recorded failure's faults (sim schedule, proxy toxics) to fewer, milder ones
   proxy     A fault proxy with Toxiproxy 2.12's control API (any Toxiproxy client drives it) and
@@ -94,6 +94,8 @@ Options for replay-pcap <capture.pcap>:
   usage or file error, or when nothing in the capture can be replayed.
 
 repro <artifact dir>    Exit 1 if the recorded failure happens again, 0 if it now passes.
+  --times <n>           netem artifacts: re-create the link n times (default 10) and report how
+                        often the failure came back (kernel runs are not bit-for-bit repeatable)
 shrink <artifact dir>   Write a new artifact with the minimal failing faults: for a sim artifact the
                         fault schedule, plus a standalone vitest file that replays it; for a proxy
                         artifact fewer and milder starting toxics (repro replays them).
