@@ -8,7 +8,7 @@ import type { RegistrySnapshot } from '../../server/debug/debug-registry.js';
 import { describeLeak, settleRegistry } from '../clients/server-health.js';
 import { aeronetCli, startServeProcess, type ServeProcess } from '../proxy/layer/serve-process.js';
 import { topology, type LinkImpairments } from '../../netns/topology.js';
-import { withTopology, type AppliedCommand } from '../../netns/run-topology.js';
+import { leftovers, withTopology, type AppliedCommand } from '../../netns/run-topology.js';
 import { registryInNamespace, type ClientReport } from './client-side.js';
 import type { NetemScenario } from './netem-scenario.js';
 
@@ -123,6 +123,10 @@ export async function runNetemScenario(scenario: NetemScenario, seed: number, ru
   } catch (err) {
     fail({ kind: 'error', message: err instanceof Error ? err.message : String(err) });
   }
+  // The teardown must leave nothing: no namespace, no veth in the root namespace.
+  const left = await leftovers(t);
+  if (left.length > 0) fail({ kind: 'invariant', message: `the run left behind ${left.join(', ')}` });
+  else note('teardown: nothing left behind');
   const srvFinal = server as ServeProcess | null;
   return {
     layer: 'netem',
