@@ -10,6 +10,7 @@ import { aeronetCli, startServeProcess, type ServeProcess } from '../proxy/layer
 import { topology, type LinkImpairments } from '../../netns/topology.js';
 import { leftovers, withTopology, type AppliedCommand } from '../../netns/run-topology.js';
 import { registryInNamespace, type ClientReport } from './client-side.js';
+import { startTcpdump } from '../artifacts/tcpdump.js';
 import type { NetemScenario } from './netem-scenario.js';
 
 /** One netem-layer run: the verdict and what its artifact keeps (written by the runner, read by the host). */
@@ -74,7 +75,7 @@ export async function runNetemScenario(scenario: NetemScenario, seed: number, ru
     await withTopology(t, link, async (applied) => {
       commands.push(...applied);
       note(`link up: ${t.client.ns} ${t.client.address} <-> ${t.server.ns} ${t.server.address}; ${JSON.stringify(link)}`);
-      const dumps = await Promise.all([startTcpdump(t.client.ns, t.client.dev, path.join(dir, 'client.pcap')), startTcpdump(t.server.ns, t.server.dev, path.join(dir, 'server.pcap'))]);
+      const dumps = await Promise.all([t.client, t.server].map((side) => startTcpdump({ prefix: ['ip', 'netns', 'exec', side.ns], iface: side.dev, file: path.join(dir, side === t.client ? 'client.pcap' : 'server.pcap'), startMs: 15_000 })));
       captures.note = 'captured';
       try {
         server = await startServeProcess({
@@ -170,39 +171,4 @@ async function runClient(scenario: NetemScenario, seed: number, runId: string, d
   } catch {
     return { failure: { kind: 'error', message: `the client process ended (exit ${code}) without a report: ${output.trim().slice(-2000)}` }, notes: [], linkChanges: [] };
   }
-}
-
-interface Tcpdump {
-  stop(): Promise<void>;
-}
-
-/** tcpdump on one veth end, inside its namespace, until stop(); waits until it is listening. */
-async function startTcpdump(ns: string, dev: string, file: string): Promise<Tcpdump> {
-  const child = spawn('ip', ['netns', 'exec', ns, 'tcpdump', '-i', dev, '--immediate-mode', '-U', '-s', '0', '-n', '-Z', 'root', '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let err = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tcpdump in ${ns} did not start within 15 s: ${err.trim()}`)), 15_000);
-    child.stderr!.setEncoding('utf8').on('data', (s: string) => {
-      err += s;
-      if (/listening on/.test(err)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`tcpdump in ${ns} exited: ${err.trim()}`));
-    });
-  });
-  return {
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      await new Promise((r) => setTimeout(r, 100));
-      child.kill('SIGINT');
-      const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(kill);
-    },
-  };
 }

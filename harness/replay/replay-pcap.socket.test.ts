@@ -69,6 +69,8 @@ describe('replay-pcap on a tcpdump capture of a real exchange', () => {
         }
       });
     });
+    // The server's own close (its FIN after GOAWAY or the last response) may still be on its way.
+    await sleep(300);
     await cap.stop();
     const real = parseResponses(received, { head: [false, false, false, true, false], closed: true });
     expect(real.responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
@@ -113,6 +115,8 @@ describe('replay-pcap on a tcpdump capture of a real exchange', () => {
     // Larger than the initial 65,535-octet window: the client's WINDOW_UPDATEs are replayed too.
     answers.push(...(await Promise.all([request({ ':path': '/bytes/100000' }), request({ ':path': '/echo', ':method': 'POST', 'content-type': 'text/plain' }, 'echo me')])));
     await new Promise<void>((resolve) => session.close(() => resolve()));
+    // The server's own close (its FIN after GOAWAY or the last response) may still be on its way.
+    await sleep(300);
     await cap.stop();
 
     const report = await replayPcapFile(cap.file);

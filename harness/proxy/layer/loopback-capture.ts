@@ -1,4 +1,5 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { startTcpdump } from '../../artifacts/tcpdump.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,39 +35,10 @@ export function loopbackCaptureUnavailable(env: NodeJS.ProcessEnv = process.env)
 export async function startLoopbackCapture(ports: readonly number[]): Promise<LoopbackCapture> {
   const dir = mkdtempSync(path.join(tmpdir(), 'aeronet-tcpdump-'));
   const file = path.join(dir, 'tcpdump.pcap');
-  const filter = ports.map((p) => `tcp port ${p}`).join(' or ');
-  // --immediate-mode: hand each packet over as it arrives; otherwise TPACKET_V3 holds packets in a
-  // ring block until it times out, and a SIGINT within that second leaves "0 packets captured".
-  // -U writes each one out at once; -Z root keeps writing as root (tcpdump otherwise drops to a
-  // user that may not own the folder).
-  const child: ChildProcess = spawn('tcpdump', ['-i', 'lo', '--immediate-mode', '-U', '-s', '0', '-n', '-Z', 'root', '-w', file, filter], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let err = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tcpdump did not start listening within 5 s: ${err.trim()}`)), 5000);
-    child.stderr!.setEncoding('utf8').on('data', (s: string) => {
-      err += s;
-      if (/listening on/.test(err)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`tcpdump exited before listening: ${err.trim()}`));
-    });
-  });
+  const dump = await startTcpdump({ iface: 'lo', file, filter: ports.map((p) => `tcp port ${p}`).join(' or ') });
   return {
     file,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      // The last packets (the server's FIN) may still be on their way through the socket.
-      await new Promise((r) => setTimeout(r, 50));
-      child.kill('SIGINT');
-      const kill = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(kill);
-    },
+    stop: () => dump.stop(),
     discard: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
