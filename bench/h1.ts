@@ -27,29 +27,20 @@ import { installCleanupHandlers } from './lib/children.js';
 import { compareSample, httpGet } from './lib/http-check.js';
 import { describeCommand, startServer, type ServerCommand } from './lib/server-process.js';
 import { formatInt, formatMs, median, table } from './lib/stats.js';
-import { durationSeconds, findWrk, runWrk, wrkVersion } from './lib/wrk.js';
+import { findWrk, runWrk, wrkVersion } from './lib/wrk.js';
 import { wrkProblems, type WrkResult } from './lib/wrk-output.js';
-import { BenchError, packageRoot, wrkInvalidBanner } from './lib/bench-support.js';
+import { BenchError, packageRoot, WRK_CLI_OPTIONS, wrkInvalidBanner, wrkSettingsFrom, type WrkSettings } from './lib/bench-support.js';
 
 const TARGET_RATIO = 1.4;
 const ROUTE = '/hello';
 const EXPECTED = { status: 200, body: 'hello, world\n', contentType: 'text/plain; charset=utf-8' };
 
-interface Settings {
-  threads: number;
-  connections: number;
-  duration: string;
-  warmup: string;
-  runs: number;
+interface Settings extends WrkSettings {
   jsonPath: string;
 }
 
 const CLI_OPTIONS = {
-  connections: { type: 'string', short: 'c', default: '64' },
-  duration: { type: 'string', short: 'd', default: '8s' },
-  threads: { type: 'string', short: 't', default: '1' },
-  runs: { type: 'string', default: '3' },
-  warmup: { type: 'string', default: '2s' },
+  ...WRK_CLI_OPTIONS,
   'aeronet-cmd': { type: 'string' },
   'baseline-cmd': { type: 'string' },
   json: { type: 'string', default: join('artifacts', 'bench-h1.json') },
@@ -75,26 +66,7 @@ CMD is a shell command that starts a server and prints its http://host:port URL 
     process.exit(0);
   }
 
-  const positiveInt = (name: string, v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new BenchError(`--${name} must be a positive integer, got ${JSON.stringify(v)}`);
-    return n;
-  };
-  const duration = (name: string, v: string): string => {
-    const s = durationSeconds(v);
-    if (!Number.isFinite(s) || s < 1) throw new BenchError(`--${name} must be a whole duration like 8s, 1m; got ${JSON.stringify(v)}`);
-    return /^\d+$/.test(v) ? `${v}s` : v;
-  };
-  const settings: Settings = {
-    threads: positiveInt('threads', values.threads!),
-    connections: positiveInt('connections', values.connections!),
-    duration: duration('duration', values.duration!),
-    warmup: duration('warmup', values.warmup!),
-    runs: positiveInt('runs', values.runs!),
-    jsonPath: resolve(root, values.json!),
-  };
-  // wrk refuses connections < threads; say so before starting anything.
-  if (settings.connections < settings.threads) throw new BenchError('--connections must be >= --threads');
+  const settings: Settings = { ...wrkSettingsFrom(values), jsonPath: resolve(root, values.json!) };
 
   const node = process.execPath;
   const fromShell = (name: string, line: string): ServerCommand => ({ name, command: line, args: [], shell: true, cwd: root });

@@ -20,17 +20,12 @@ import { installCleanupHandlers } from './lib/children.js';
 import { describeCommand, startServer, type ServerCommand } from './lib/server-process.js';
 import { formatInt, median } from './lib/stats.js';
 import { findH2load, h2loadProblems, runH2load } from './lib/h2load.js';
-import { BenchError, packageRoot } from './lib/bench-support.js';
+import { BenchError, packageRoot, positiveIntFlag } from './lib/bench-support.js';
 
 const TARGET_RATIO = 1.3;
 const ROUTE = '/hello';
 const BODY = 'hello, world\n';
 
-function positiveInt(name: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new BenchError(`--${name} must be a positive integer, got ${JSON.stringify(v)}`);
-  return n;
-}
 
 /** One GET /hello over HTTP/2 with node's client: the server must really speak h2 and serve the route. */
 function checkHello(base: string): Promise<void> {
@@ -71,11 +66,11 @@ async function main(): Promise<number> {
   } catch (err) {
     throw new BenchError((err as Error).message);
   }
-  const clients = positiveInt('clients', values.clients!);
-  const streams = positiveInt('streams', values.streams!);
-  const duration = positiveInt('duration', values.duration!);
-  const warmup = positiveInt('warmup', values.warmup!);
-  const runs = positiveInt('runs', values.runs!);
+  const clients = positiveIntFlag('clients', values.clients!);
+  const streams = positiveIntFlag('streams', values.streams!);
+  const duration = positiveIntFlag('duration', values.duration!);
+  const warmup = positiveIntFlag('warmup', values.warmup!);
+  const runs = positiveIntFlag('runs', values.runs!);
   const h2load = findH2load();
   if (h2load === null) throw new BenchError('h2load is not installed. Install it: apt-get install nghttp2-client');
   const node = process.execPath;

@@ -54,10 +54,10 @@ import { compareSample, httpGet } from './lib/http-check.js';
 import { outsideShare, readProcMemory, resetPeakRss, startCpuMeter, type CpuShare } from './lib/proc-status.js';
 import { describeCommand, startServer, type RunningServer, type ServerCommand } from './lib/server-process.js';
 import { formatInt, formatMs, median, table } from './lib/stats.js';
-import { durationSeconds, findWrk, runWrk, wrkVersion } from './lib/wrk.js';
+import { findWrk, runWrk, wrkVersion } from './lib/wrk.js';
 import { ensureNativeRelay, nativeRelayPaths, rotation, type NativeRelayBuild } from './lib/native-relay.js';
 import { wrkProblems } from './lib/wrk-output.js';
-import { BenchError, packageRoot, wrkInvalidBanner } from './lib/bench-support.js';
+import { BenchError, packageRoot, positiveIntFlag, WRK_CLI_OPTIONS, wrkInvalidBanner, wrkSettingsFrom, type WrkSettings } from './lib/bench-support.js';
 
 const TARGET_RPS_RATIO = 0.6;
 const TARGET_MBPS_RATIO = 0.35;
@@ -76,12 +76,7 @@ const RELAY_PARITY = 0.9;
 type Path = 'direct' | 'proxy' | 'c-relay';
 const ALL_PATHS: readonly Path[] = ['direct', 'proxy', 'c-relay'];
 
-interface Settings {
-  threads: number;
-  connections: number;
-  duration: string;
-  warmup: string;
-  runs: number;
+interface Settings extends WrkSettings {
   downloadRuns: number;
   downloadSize: number;
   downloadWarmup: number;
@@ -105,11 +100,7 @@ interface Commands {
 }
 
 const CLI_OPTIONS = {
-  connections: { type: 'string', short: 'c', default: '64' },
-  duration: { type: 'string', short: 'd', default: '8s' },
-  threads: { type: 'string', short: 't', default: '1' },
-  runs: { type: 'string', default: '3' },
-  warmup: { type: 'string', default: '2s' },
+  ...WRK_CLI_OPTIONS,
   'download-runs': { type: 'string', default: '2' },
   'download-size': { type: 'string', default: String(GIB) },
   'download-warmup': { type: 'string', default: String(64 * 1024 * 1024) },
@@ -140,27 +131,13 @@ Paths: direct, proxy, c-relay (bench/native/epoll-relay.cpp, built with g++ -O2 
 node_modules/.cache/aeronet-bench; skipped, with the reason, when that fails); the order rotates every round.`);
     process.exit(0);
   }
-  const positiveInt = (name: string, v: string, min = 1): number => {
-    const n = Number(v);
-    if (!Number.isSafeInteger(n) || n < min) throw new BenchError(`--${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
-    return n;
-  };
-  const duration = (name: string, v: string): string => {
-    const s = durationSeconds(v);
-    if (!Number.isFinite(s) || s < 1) throw new BenchError(`--${name} must be a whole duration like 8s, 1m; got ${JSON.stringify(v)}`);
-    return /^\d+$/.test(v) ? `${v}s` : v;
-  };
   const only = values.only;
   if (only !== undefined && only !== 'wrk' && only !== 'download') throw new BenchError(`--only must be wrk or download, got ${JSON.stringify(only)}`);
   const settings: Settings = {
-    threads: positiveInt('threads', values.threads!),
-    connections: positiveInt('connections', values.connections!),
-    duration: duration('duration', values.duration!),
-    warmup: duration('warmup', values.warmup!),
-    runs: positiveInt('runs', values.runs!),
-    downloadRuns: positiveInt('download-runs', values['download-runs']!),
-    downloadSize: positiveInt('download-size', values['download-size']!),
-    downloadWarmup: positiveInt('download-warmup', values['download-warmup']!, 0),
+    ...wrkSettingsFrom(values),
+    downloadRuns: positiveIntFlag('download-runs', values['download-runs']!),
+    downloadSize: positiveIntFlag('download-size', values['download-size']!),
+    downloadWarmup: positiveIntFlag('download-warmup', values['download-warmup']!, 0),
     verify: values['verify-all'] ? 'all' : 'ends',
     clientBaseline: !values['skip-client-baseline'],
     wrk: only !== 'download',
@@ -168,8 +145,6 @@ node_modules/.cache/aeronet-bench; skipped, with the reason, when that fails); t
     cpuProfDir: values['proxy-cpu-prof'] === undefined ? null : resolve(values['proxy-cpu-prof']),
     jsonPath: resolve(root, values.json!),
   };
-  if (settings.connections < settings.threads) throw new BenchError('--connections must be >= --threads');
-
   const node = process.execPath;
   const script = (p: string): string => {
     const full = join(root, p);

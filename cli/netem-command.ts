@@ -9,6 +9,7 @@ import { describePreflight, preflight, type Backend } from '../netns/preflight.j
 import { artifactName } from '../harness/netem/netem-artifact.js';
 import type { NetemScenario } from '../harness/netem/netem-scenario.js';
 import { parseFlags } from './parse-flags.js';
+import { printVerdict, summaryLine } from './layer-report.js';
 import { UsageError } from './usage-error.js';
 
 /** `run --layer netem`: preflight, then every scenario x seed on the backend it picked. */
@@ -42,16 +43,7 @@ export async function netemLayerCommand(values: { list: boolean; scenario?: stri
       backend: pf.backend,
       workDir,
       artifactsDir,
-      onResult(result, dir) {
-        const secs = (result.durationMs / 1000).toFixed(1);
-        if (result.ok) {
-          process.stdout.write(`ok   ${result.scenario} seed ${result.seed} (${secs} s)\n`);
-          return;
-        }
-        process.stdout.write(`FAIL ${result.scenario} seed ${result.seed} (${secs} s): ${result.failure!.kind}: ${result.failure!.message.split('\n')[0]}\n`);
-        process.stdout.write(`  replay:   npx aeronet run --layer netem --backend ${pf.backend} --scenario ${result.scenario} --seed ${result.seed}\n`);
-        if (dir !== null) process.stdout.write(`  artifact: ${artifactName(dir)}\n`);
-      },
+      onResult: (result, dir) => printVerdict(result, `npx aeronet run --layer netem --backend ${pf.backend} --scenario ${result.scenario} --seed ${result.seed}`, dir, true),
     }, findNetemScenario);
   } finally {
     // AERONET_NETEM_KEEP=1 keeps every run's results and captures (passing ones too) for a look.
@@ -60,7 +52,7 @@ export async function netemLayerCommand(values: { list: boolean; scenario?: stri
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const boot = summary.umlMs !== null ? `, ${(summary.umlMs / 1000).toFixed(1)} s in User-Mode Linux ${pf.uml.kernel} (boot included)` : '';
-  process.stdout.write(`netem layer (backend ${pf.backend}): ${scenarios.length} scenario(s) x ${seeds.length} seed(s) = ${summary.runs} runs, ${summary.failed.length} failed, in ${seconds.toFixed(1)} s${boot}\n`);
+  process.stdout.write(summaryLine(`netem layer (backend ${pf.backend})`, scenarios.length, seeds.length, summary.runs, summary.failed.length, seconds, boot));
   return summary.failed.length > 0 ? 1 : 0;
 }
 

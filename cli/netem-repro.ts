@@ -8,11 +8,7 @@ import { linkFor, type NetemRunResult } from '../harness/netem/run-netem-scenari
 import { describePreflight, preflight } from '../netns/preflight.js';
 import { findNetemScenario } from '../scenarios/netem/index.js';
 import { UsageError } from './usage-error.js';
-
-/** A failure without its numbers: two runs with this equal fail the same check. */
-function shape(f: { kind: string; message: string } | null): string {
-  return f === null ? 'ok' : `${f.kind}: ${f.message.split('\n')[0]!.replace(/[0-9]+(\.[0-9]+)?/g, 'N')}`;
-}
+import { failureShape } from '../harness/runner/failure-shape.js';
 
 /**
  * `aeronet repro <netem artifact> [--times N]`: the same scenario and seed, so the same link
@@ -57,9 +53,9 @@ export async function reproNetem(dir: string, times: number): Promise<number> {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  const recorded = shape(manifest.failure);
-  const again = results.filter((r) => shape(r.failure) === recorded).length;
-  const other = results.filter((r) => !r.ok && shape(r.failure) !== recorded).length;
+  const recorded = failureShape(manifest.failure);
+  const again = results.filter((r) => failureShape(r.failure) === recorded).length;
+  const other = results.filter((r) => !r.ok && failureShape(r.failure) !== recorded).length;
   process.stdout.write(`${manifest.scenario} seed ${manifest.seed} on ${pf.backend}: the recorded failure happened again in ${again} of ${times} runs (${other} failed otherwise, ${results.filter((r) => r.ok).length} passed)\n`);
   process.stdout.write('  kernel-level runs are not bit-for-bit deterministic: the link parameters are the same, netem\'s and TCP\'s random choices are not\n');
   return again > 0 ? 1 : 0;

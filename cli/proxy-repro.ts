@@ -2,7 +2,8 @@ import path from 'node:path';
 import { findProxyScenario } from '../scenarios/proxy/index.js';
 import { readProxyManifest, writeProxyArtifact, type ProxyManifest } from '../harness/proxy/layer/proxy-artifact.js';
 import { discardLoopbackCapture, runProxyScenario } from '../harness/proxy/layer/run-proxy-scenario.js';
-import { failureShape, shrinkProxyRun } from '../harness/proxy/layer/proxy-shrink.js';
+import { shrinkProxyRun } from '../harness/proxy/layer/proxy-shrink.js';
+import { failureShape } from '../harness/runner/failure-shape.js';
 import type { ProxyScenario } from '../harness/proxy/layer/proxy-scenario.js';
 import { compareDecisions } from '../harness/proxy/layer/compare-decisions.js';
 import { UsageError } from './usage-error.js';
@@ -41,7 +42,7 @@ export async function reproProxy(dir: string): Promise<number> {
     return 0;
   }
   const recorded = manifest.failure;
-  const same = recorded !== null && failureShape({ failure: recorded } as Parameters<typeof failureShape>[0]) === failureShape(result);
+  const same = recorded !== null && failureShape(recorded) === failureShape(result.failure);
   process.stdout.write(`${same ? 'FAILS AGAIN as recorded' : 'FAILS DIFFERENTLY'}: ${manifest.scenario} seed ${manifest.seed}: ${result.failure!.kind}: ${result.failure!.message.split('\n')[0]}\n`);
   if (!same && recorded !== null) process.stdout.write(`  recorded: ${recorded.kind}: ${recorded.message.split('\n')[0]}\n`);
   process.stdout.write(`  decisions: ${decisions}\n`);

@@ -7,6 +7,7 @@ import { UsageError } from './usage-error.js';
 import { PROXY_SCENARIOS, PROXY_SELFTESTS, findProxyScenario } from '../scenarios/proxy/index.js';
 import { runProxyLayer } from '../harness/proxy/layer/run-proxy-layer.js';
 import { parseFlags } from './parse-flags.js';
+import { printVerdict, summaryLine } from './layer-report.js';
 import { netemLayerCommand } from './netem-command.js';
 
 /** Default seeds per scenario for the PR gate. */
@@ -59,15 +60,10 @@ export async function runCommand(args: string[]): Promise<number> {
     scenarios,
     seeds,
     artifactsDir: path.resolve(values.artifacts),
-    onResult(result, dir) {
-      if (result.ok) return;
-      process.stdout.write(`FAIL ${result.scenario} seed ${result.seed}: ${result.failure!.kind}: ${firstLine(result.failure!.message)}\n`);
-      process.stdout.write(`  replay:   npx aeronet run --layer sim --scenario ${result.scenario} --seed ${result.seed}\n`);
-      process.stdout.write(`  artifact: ${path.relative(process.cwd(), dir!) || dir}\n`);
-    },
+    onResult: (result, dir) => printVerdict(result, `npx aeronet run --layer sim --scenario ${result.scenario} --seed ${result.seed}`, dir, false),
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  process.stdout.write(`sim layer: ${scenarios.length} scenario(s) x ${seeds.length} seed(s) = ${summary.runs} runs, ${summary.failed.length} failed, in ${seconds.toFixed(1)} s\n`);
+  process.stdout.write(summaryLine('sim layer', scenarios.length, seeds.length, summary.runs, summary.failed.length, seconds));
   if (values['trace-hash']) process.stdout.write(`${summary.traceHash}\n`);
   return summary.failed.length > 0 ? 1 : 0;
 }
@@ -91,20 +87,11 @@ async function proxyLayerCommand(values: { list: boolean; scenario?: string | un
     scenarios,
     seeds,
     artifactsDir: path.resolve(values.artifacts),
-    onResult(result, dir) {
-      const secs = (result.durationMs / 1000).toFixed(1);
-      if (result.ok) {
-        process.stdout.write(`ok   ${result.scenario} seed ${result.seed} (${secs} s)\n`);
-        return;
-      }
-      process.stdout.write(`FAIL ${result.scenario} seed ${result.seed} (${secs} s): ${result.failure!.kind}: ${firstLine(result.failure!.message)}\n`);
-      process.stdout.write(`  replay:   npx aeronet run --layer proxy --scenario ${result.scenario} --seed ${result.seed}\n`);
-      process.stdout.write(`  artifact: ${path.relative(process.cwd(), dir!) || dir}\n`);
-    },
+    onResult: (result, dir) => printVerdict(result, `npx aeronet run --layer proxy --scenario ${result.scenario} --seed ${result.seed}`, dir, true),
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const which = summary.proxyKind === 'toxiproxy' ? `Toxiproxy at ${process.env['TOXIPROXY_URL']}, not seeded` : 'aeronet proxy, seeded';
-  process.stdout.write(`proxy layer (${which}): ${scenarios.length} scenario(s) x ${seeds.length} seed(s) = ${summary.runs} runs, ${summary.failed.length} failed, in ${seconds.toFixed(1)} s\n`);
+  process.stdout.write(summaryLine(`proxy layer (${which})`, scenarios.length, seeds.length, summary.runs, summary.failed.length, seconds));
   return summary.failed.length > 0 ? 1 : 0;
 }
 

@@ -1,3 +1,4 @@
+import { failureShape } from '../../runner/failure-shape.js';
 import type { ToxicSpec } from './proxy-scenario.js';
 import type { ProxyScenario } from './proxy-scenario.js';
 import { discardLoopbackCapture, runProxyScenario, type ProxyRunResult } from './run-proxy-scenario.js';
@@ -39,13 +40,13 @@ export async function shrinkProxyRun(scenario: ProxyScenario, seed: number, star
   let attempts = 1;
   let best = await runProxyScenario(scenario, seed, { toxics, ...(env ? { env } : {}) });
   if (best.ok) return null;
-  const same = failureShape(best);
+  const same = failureShape(best.failure);
   const steps: string[] = [];
   const tryToxics = async (candidate: ToxicSpec[], step: string): Promise<boolean> => {
     if (attempts >= maxAttempts) return false;
     attempts++;
     const r = await runProxyScenario(scenario, seed, { toxics: candidate, ...(env ? { env } : {}) });
-    if (r.ok || failureShape(r) !== same) {
+    if (r.ok || failureShape(r.failure) !== same) {
       discardLoopbackCapture(r);
       return false;
     }
@@ -72,9 +73,4 @@ export async function shrinkProxyRun(scenario: ProxyScenario, seed: number, star
     }
   }
   return { toxics, result: best, steps, attempts };
-}
-
-/** A failure without its numbers: two runs with this equal fail the same check. */
-export function failureShape(r: ProxyRunResult): string {
-  return `${r.failure?.kind}: ${(r.failure?.message ?? '').split('\n')[0]!.replace(/[0-9]+(\.[0-9]+)?/g, 'N')}`;
 }
