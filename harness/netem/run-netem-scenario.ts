@@ -85,6 +85,7 @@ export async function runNetemScenario(scenario: NetemScenario, seed: number, ru
           host: t.server.address,
           port: SERVER_PORT,
           fetchRegistry: (url) => registryInNamespace(t.server.ns, url),
+          startMs: 60_000,
         });
         const srv = server;
         note(`server pid ${srv.pid} on ${srv.url}`);

@@ -34,6 +34,8 @@ export interface ServeOptions {
   port?: number;
   /** How to GET the debug registry when this process cannot reach it (another namespace). */
   fetchRegistry?: (url: string) => Promise<RegistrySnapshot>;
+  /** How long it may take to announce its address (default 15 s; a User-Mode Linux guest under load is far slower to start node). */
+  startMs?: number;
 }
 
 /** `aeronet serve` running as its own process, the documented way, with the debug registry on. */
@@ -82,7 +84,7 @@ export async function startServeProcess(options: ServeOptions): Promise<ServePro
     if (tmp !== null) rmSync(tmp, { recursive: true, force: true });
     resolve(exit);
   }));
-  const { url, debugUrl } = await readAnnouncements(child, exited, () => logLines.join('\n') + stderrRest);
+  const { url, debugUrl } = await readAnnouncements(child, exited, () => logLines.join('\n') + stderrRest, options.startMs ?? 15_000);
   const u = new URL(url);
   return {
     host: u.hostname,
@@ -107,14 +109,14 @@ export async function startServeProcess(options: ServeOptions): Promise<ServePro
 }
 
 /** Wait for "aeronet listening on URL" and "aeronet debug registry on URL" on stdout. */
-function readAnnouncements(child: ChildProcess, exited: Promise<string>, stderr: () => string): Promise<{ url: string; debugUrl: string }> {
+function readAnnouncements(child: ChildProcess, exited: Promise<string>, stderr: () => string, startMs: number): Promise<{ url: string; debugUrl: string }> {
   return new Promise((resolve, reject) => {
     let out = '';
     let url: string | null = null;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`aeronet serve did not announce its address within 15 s; stderr: ${stderr().slice(-2000)}`));
-    }, 15_000);
+      reject(new Error(`aeronet serve did not announce its address within ${startMs / 1000} s; stderr: ${stderr().slice(-2000)}`));
+    }, startMs);
     child.stdout!.setEncoding('utf8').on('data', (s: string) => {
       out += s;
       url ??= /aeronet listening on (\S+)/.exec(out)?.[1] ?? null;
