@@ -108,10 +108,17 @@ describe('aeronet CLI', () => {
     [['serve', '--timeout', 'nap=100'], /--timeout must be <name>=<ms>.*got "nap=100"/],
     [['serve', '--timeout', 'headers=-5'], /--timeout must be <name>=<ms>/],
     [['serve', '--debug-port', 'x'], /--debug-port must be an integer from 0 to 65535, got "x"/],
-    [['run', '--layer', 'radio'], /--layer must be sim, proxy or netem, got "radio"/],
+    [['run', '--layer', 'radio'], /--layer must be sim, proxy, netem, a comma-separated list of them, or all; got "radio"/],
+    [['run', '--layer', 'sim,sim'], /--layer names a layer twice: "sim,sim"/],
+    [['run', '--layer', 'all', '--shard', '3/2'], /--shard i\/n needs 1 <= i <= n, got "3\/2"/],
+    [['run', '--shard', 'half'], /--shard must be i\/n/],
+    [['run', '--progress', 'loud'], /--progress must be auto, live, lines or off, got "loud"/],
+    [['run', '--layer', 'sim,proxy', '--differential'], /--trace-hash and --differential apply to the sim layer only/],
+    [['run', '--layer', 'all', '--scenario', 'nowhere/nope'], /unknown scenario "nowhere\/nope" \(see --list\)/],
     [['run', '--layer', 'netem', '--backend', 'vm'], /--backend must be host, uml or auto, got "vm"/],
     [['run', '--layer', 'netem', '--scenario', 'netem/nope'], /unknown netem scenario "netem\/nope"/],
-    [['run', '--layer', 'sim', '--smoke'], /--backend and --smoke apply to --layer netem only/],
+    [['run', '--layer', 'sim', '--smoke'], /--smoke applies to the netem layer only/],
+    [['run', '--layer', 'proxy', '--backend', 'uml'], /--backend applies to the netem layer only/],
     [['run', '--layer', 'proxy', '--scenario', 'proxy/nope'], /unknown proxy scenario "proxy\/nope"/],
     [['run', '--layer', 'proxy', '--seed', '1', '--seeds', '2'], /give --seed or --seeds, not both/],
     [['run', '--layer', 'proxy', '--trace-hash'], /--trace-hash and --differential apply to the sim layer only/],
@@ -174,6 +181,20 @@ describe('aeronet CLI', () => {
     const exit = await s.exited;
     expect(exit).toEqual({ code: 0, signal: null });
     expect(s.stderr()).toBe(''); // nothing at warn or above
+  });
+
+  it('run --layer all --list lists every layer in run order; the shards of --shard i/n together are the whole set', async () => {
+    const all = (await run(['run', '--layer', 'all', '--list'])).stdout.trim().split('\n');
+    const firstProxy = all.findIndex((n) => n.startsWith('proxy/'));
+    const firstNetem = all.findIndex((n) => n.startsWith('netem/'));
+    expect(firstProxy).toBeGreaterThan(50);
+    expect(firstNetem).toBeGreaterThan(firstProxy);
+    expect(all).toContain('netem/h1-loss-download (smoke)');
+    const plain = all.filter((n) => !n.includes('selftest'));
+    const shards = await Promise.all([1, 2, 3].map((i) => run(['run', '--layer', 'all', '--list', '--shard', `${i}/3`])));
+    const parts = shards.map((r) => r.stdout.trim().split('\n'));
+    for (const p of parts) expect(p.length).toBeGreaterThan(plain.length / 3 - 2);
+    expect(parts.flat().sort()).toEqual([...plain].sort());
   });
 
   it('run --layer proxy --list prints the proxy scenarios, selftests included', async () => {

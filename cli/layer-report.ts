@@ -16,14 +16,17 @@ export interface VerdictLine {
  * artifact folder.
  */
 export function printVerdict(r: VerdictLine, replay: string, artifactDir: string | null, showOk: boolean): void {
+  process.stdout.write(formatVerdict(r, replay, artifactDir, showOk));
+}
+
+/** printVerdict's text ('' for a pass when `showOk` is false). */
+export function formatVerdict(r: VerdictLine, replay: string, artifactDir: string | null, showOk: boolean): string {
   const secs = r.durationMs !== undefined ? ` (${(r.durationMs / 1000).toFixed(1)} s)` : '';
-  if (r.ok) {
-    if (showOk) process.stdout.write(`ok   ${r.scenario} seed ${r.seed}${secs}\n`);
-    return;
-  }
-  process.stdout.write(`FAIL ${r.scenario} seed ${r.seed}${secs}: ${r.failure!.kind}: ${r.failure!.message.split('\n')[0]}\n`);
-  process.stdout.write(`  replay:   ${replay}\n`);
-  if (artifactDir !== null) process.stdout.write(`  artifact: ${path.relative(process.cwd(), artifactDir) || artifactDir}\n`);
+  if (r.ok) return showOk ? `ok   ${r.scenario} seed ${r.seed}${secs}\n` : '';
+  let text = `FAIL ${r.scenario} seed ${r.seed}${secs}: ${r.failure!.kind}: ${r.failure!.message.split('\n')[0]}\n`;
+  text += `  replay:   ${replay}\n`;
+  if (artifactDir !== null) text += `  artifact: ${path.relative(process.cwd(), artifactDir) || artifactDir}\n`;
+  return text;
 }
 
 /** The summary line every layer ends with; CI reads `= N runs, N failed` from it. */

@@ -1,23 +1,28 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { ALL_SCENARIOS, findScenario, isSelftest } from '../scenarios/index.js';
-import { runSimLayer } from '../harness/runner/run-layer.js';
 import { runDifferential, type DifferentialVerdict } from '../harness/differential/differential.js';
 import type { Scenario } from '../harness/runner/scenario.js';
+import type { LayerOptions, LayerScenario } from '../harness/runner/layer.js';
+import { Progress } from '../harness/runner/progress.js';
+import { runLayers, type PlannedLayer } from '../harness/runner/run-layers.js';
+import { parseShard, shardGroups, type Shard } from '../harness/runner/shard.js';
+import { buildReport } from '../harness/report/build-report.js';
+import { writeReports } from '../harness/report/write-report.js';
+import type { LayerName } from '../harness/report/report-model.js';
+import { findScenario } from '../scenarios/index.js';
 import { UsageError } from './usage-error.js';
-import { PROXY_SCENARIOS, PROXY_SELFTESTS, findProxyScenario } from '../scenarios/proxy/index.js';
-import { runProxyLayer } from '../harness/proxy/layer/run-proxy-layer.js';
 import { parseFlags } from './parse-flags.js';
-import { printVerdict, summaryLine } from './layer-report.js';
-import { netemLayerCommand } from './netem-command.js';
+import { formatVerdict, summaryLine } from './layer-report.js';
+import { LAYER_ORDER, layerByName } from './layers.js';
 
-/** Default seeds per scenario for the PR gate. */
-export const DEFAULT_SEEDS = 50;
-/** The proxy layer runs real processes and real time: fewer seeds by default. */
-export const DEFAULT_PROXY_SEEDS = 2;
-/** The netem layer runs in a kernel (often a User-Mode Linux guest): one seed by default. */
-export const DEFAULT_NETEM_SEEDS = 1;
+export { DEFAULT_SEEDS, DEFAULT_PROXY_SEEDS, DEFAULT_NETEM_SEEDS } from './layers.js';
 
-/** `aeronet run --layer sim [--list] [--scenario NAME] [--seed N | --seeds N] [--trace-hash | --differential]` */
+/**
+ * `aeronet run --layer sim,proxy,netem|all [--seeds N] [--shard i/n] [--report DIR] ...`: the
+ * layers in order (sim, proxy, netem), every scenario x seed, one verdict line format and one
+ * summary line per layer; a layer that cannot run here is reported as skipped with the reason.
+ * `--report DIR` writes report.json, junit.xml and report.html there.
+ */
 export async function runCommand(args: string[]): Promise<number> {
   const values = parseFlags(args, {
     layer: { type: 'string', default: 'sim' },
@@ -30,69 +35,115 @@ export async function runCommand(args: string[]): Promise<number> {
     differential: { type: 'boolean', default: false },
     backend: { type: 'string' },
     smoke: { type: 'boolean', default: false },
+    shard: { type: 'string' },
+    report: { type: 'string' },
+    progress: { type: 'string' },
   });
-  if (values.layer !== 'sim' && values.layer !== 'proxy' && values.layer !== 'netem') throw new UsageError(`--layer must be sim, proxy or netem, got "${values.layer}"`);
-  if ((values.backend !== undefined || values.smoke) && values.layer !== 'netem') throw new UsageError('--backend and --smoke apply to --layer netem only');
-  if (values.layer === 'netem') {
-    if (values['trace-hash'] || values.differential) throw new UsageError('--trace-hash and --differential apply to the sim layer only');
-    return netemLayerCommand(values, seedsFrom(values, DEFAULT_NETEM_SEEDS));
+  const names = parseLayers(values.layer);
+  const onlySim = names.length === 1 && names[0] === 'sim';
+  if ((values['trace-hash'] || values.differential) && !onlySim) throw new UsageError('--trace-hash and --differential apply to the sim layer only');
+  if (values.backend !== undefined && !names.includes('netem')) throw new UsageError('--backend applies to the netem layer only');
+  if (values.smoke && !names.includes('netem')) throw new UsageError('--smoke applies to the netem layer only (the others have no smoke set)');
+  const backend = values.backend ?? 'auto';
+  if (backend !== 'host' && backend !== 'uml' && backend !== 'auto') throw new UsageError(`--backend must be host, uml or auto, got "${backend}"`);
+  let shard: Shard | null = null;
+  if (values.shard !== undefined) {
+    const parsed = parseShard(values.shard);
+    if (typeof parsed === 'string') throw new UsageError(parsed);
+    shard = parsed;
   }
-  if (values.layer === 'proxy') return proxyLayerCommand(values);
+  const progressMode = values.progress ?? 'auto';
+  if (progressMode !== 'auto' && progressMode !== 'live' && progressMode !== 'lines' && progressMode !== 'off') throw new UsageError(`--progress must be auto, live, lines or off, got "${progressMode}"`);
+
+  // Which scenarios: all of each layer (netem's smoke set with --smoke), or the one named.
+  let selected: Array<{ name: LayerName; scenarios: readonly LayerScenario[] }> = names.map((name) => {
+    const layer = layerByName(name);
+    return { name, scenarios: name === 'netem' && values.smoke ? layer.scenarios.filter((s) => s.smoke) : layer.scenarios };
+  });
+  if (values.scenario !== undefined) {
+    const wanted = values.scenario;
+    const owner = names.find((n) => layerByName(n).find(wanted) !== undefined);
+    if (owner === undefined) throw new UsageError(`unknown ${names.length === 1 ? `${names[0]} ` : ''}scenario "${wanted}" (see ${names.length === 1 ? `--layer ${names[0]} ` : ''}--list)`);
+    selected = [{ name: owner, scenarios: [layerByName(owner).find(wanted)!] }];
+  }
   if (values.list) {
-    for (const s of ALL_SCENARIOS) process.stdout.write(`${s.name}\n`);
+    // With --shard, the shard's share (what a CI matrix job would run); else every scenario, self-tests too.
+    const lists = shard !== null ? shardGroups(selected.map((s) => s.scenarios), shard) : selected.map((s) => (values.smoke || values.scenario !== undefined ? s.scenarios : [...layerByName(s.name).scenarios, ...layerByName(s.name).selftests]));
+    for (const s of lists.flat()) process.stdout.write(`${s.name}${s.smoke ? ' (smoke)' : ''}\n`);
     return 0;
   }
-  let scenarios = ALL_SCENARIOS.filter((s) => !isSelftest(s));
-  if (values.scenario !== undefined) {
-    const found = findScenario(values.scenario);
-    if (found === undefined) throw new UsageError(`unknown scenario "${values.scenario}" (see --list)`);
-    scenarios = [found];
-  }
-  const seeds = seedsFrom(values, DEFAULT_SEEDS);
+  const seedsFor = (name: LayerName): number[] => seedsFrom(values, layerByName(name).defaultSeeds);
+  for (const n of names) seedsFor(n); // flag errors before anything runs
 
   if (values.differential) {
     if (values['trace-hash']) throw new UsageError('--trace-hash applies to a sim run, not to --differential');
-    return differentialCommand(values.scenario !== undefined ? scenarios : scenarios.filter((s) => s.name.startsWith('h1/')), seeds);
+    const sims = selected[0]!.scenarios.map((s) => findScenario(s.name)!);
+    return differentialCommand(values.scenario !== undefined ? sims : sims.filter((s) => s.name.startsWith('h1/')), seedsFor('sim'));
   }
 
-  const started = process.hrtime.bigint();
-  const summary = await runSimLayer({
-    scenarios,
-    seeds,
-    artifactsDir: path.resolve(values.artifacts),
-    onResult: (result, dir) => printVerdict(result, `npx aeronet run --layer sim --scenario ${result.scenario} --seed ${result.seed}`, dir, false),
+  const sharded = shardGroups(selected.map((s) => s.scenarios), shard);
+  const plan: PlannedLayer[] = selected.map((s, i) => ({ layer: layerByName(s.name), scenarios: sharded[i]!, seeds: seedsFor(s.name) }));
+  const live = progressMode === 'live' || (progressMode === 'auto' && process.stdout.isTTY === true && process.env['CI'] === undefined);
+  const progress = new Progress(plan.map((p) => ({ name: p.layer.name, runs: p.scenarios.length * p.seeds.length })), {
+    live,
+    write: (text) => { if (progressMode !== 'off') process.stdout.write(text); },
+    now: () => performance.now(),
+    intervalMs: 10_000,
   });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  process.stdout.write(summaryLine('sim layer', scenarios.length, seeds.length, summary.runs, summary.failed.length, seconds));
-  if (values['trace-hash']) process.stdout.write(`${summary.traceHash}\n`);
-  return summary.failed.length > 0 ? 1 : 0;
+  const say = (text: string): void => progress.print(text);
+  if (shard !== null) say(`shard ${shard.index}/${shard.count}: ${plan.map((p) => `${p.layer.name} ${p.scenarios.length} of ${selected.find((s) => s.name === p.layer.name)!.scenarios.length} scenario(s)`).join(', ')}\n`);
+
+  const startedAt = new Date();
+  const started = performance.now();
+  const traceHash = createHash('sha256');
+  const layerOptions: LayerOptions = { backend };
+  let showOk = false;
+  const result = await runLayers(plan, {
+    artifactsDir: path.resolve(values.artifacts),
+    layerOptions,
+    onLayerStart: (p, reason) => {
+      // Real-time layers print every verdict (each takes seconds); the sim only its failures.
+      showOk = p.layer.name !== 'sim';
+      if (reason === null) progress.startLayer(p.layer.name);
+      else progress.dropLayer(p.layer.name);
+    },
+    onVerdict: (v) => {
+      if (v.traceHash !== undefined) traceHash.update(`${v.scenario} ${v.seed} ${v.traceHash}\n`);
+      const text = formatVerdict(v.layer === 'sim' ? { ...v, durationMs: undefined } : v, v.replay, v.artifactDir, showOk);
+      if (text !== '') say(text);
+      progress.tick(v.ok);
+    },
+    onNote: (line) => say(`${line}\n`),
+    onLayerEnd: (summary, label, extra) => {
+      if (summary.status === 'skipped') say(`${label}: skipped: ${summary.skipReason}\n`);
+      else say(summaryLine(label, summary.scenarios, summary.seeds, summary.runs, summary.failed, summary.durationMs / 1000, extra));
+    },
+  });
+  progress.clear();
+  const failed = result.verdicts.filter((v) => !v.ok).length;
+  if (plan.length > 1) {
+    const seconds = (performance.now() - started) / 1000;
+    process.stdout.write(`all layers: ${result.verdicts.length} runs, ${failed} failed, ${result.skipped.length} skipped (${result.summaries.filter((s) => s.status === 'skipped').map((s) => s.layer).join(', ') || 'none'}), in ${seconds.toFixed(1)} s\n`);
+  }
+  if (values['trace-hash']) process.stdout.write(`${traceHash.digest('hex')}\n`);
+  if (values.report !== undefined) {
+    const reportDir = path.resolve(values.report);
+    const report = buildReport({ result, reportDir, startedAt, command: `aeronet run ${args.join(' ')}`, shard });
+    const files = writeReports(reportDir, report);
+    process.stdout.write(`report: ${files.map((f) => path.relative(process.cwd(), f) || f).join(', ')}\n`);
+  }
+  // A layer asked for by name that cannot run here fails the command; under `all` it is a skip.
+  const explicitSkip = values.layer !== 'all' && result.summaries.some((s) => s.status === 'skipped');
+  return failed > 0 || explicitSkip ? 1 : 0;
 }
 
-/** `run --layer proxy`: the proxy-layer scenarios against `aeronet serve` processes. */
-async function proxyLayerCommand(values: { list: boolean; scenario?: string | undefined; seed?: string | undefined; seeds?: string | undefined; 'trace-hash': boolean; differential: boolean; artifacts: string }): Promise<number> {
-  if (values.list) {
-    for (const s of [...PROXY_SCENARIOS, ...PROXY_SELFTESTS]) process.stdout.write(`${s.name}\n`);
-    return 0;
-  }
-  if (values['trace-hash'] || values.differential) throw new UsageError('--trace-hash and --differential apply to the sim layer only');
-  let scenarios = PROXY_SCENARIOS;
-  if (values.scenario !== undefined) {
-    const found = findProxyScenario(values.scenario);
-    if (found === undefined) throw new UsageError(`unknown proxy scenario "${values.scenario}" (see --layer proxy --list)`);
-    scenarios = [found];
-  }
-  const seeds = seedsFrom(values, DEFAULT_PROXY_SEEDS);
-  const started = process.hrtime.bigint();
-  const summary = await runProxyLayer({
-    scenarios,
-    seeds,
-    artifactsDir: path.resolve(values.artifacts),
-    onResult: (result, dir) => printVerdict(result, `npx aeronet run --layer proxy --scenario ${result.scenario} --seed ${result.seed}`, dir, true),
-  });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const which = summary.proxyKind === 'toxiproxy' ? `Toxiproxy at ${process.env['TOXIPROXY_URL']}, not seeded` : 'aeronet proxy, seeded';
-  process.stdout.write(summaryLine(`proxy layer (${which})`, scenarios.length, seeds.length, summary.runs, summary.failed.length, seconds));
-  return summary.failed.length > 0 ? 1 : 0;
+/** `sim`, `sim,proxy`, `all`: the layers in run order, each once. */
+export function parseLayers(raw: string): LayerName[] {
+  if (raw === 'all') return [...LAYER_ORDER];
+  const parts = raw.split(',');
+  for (const p of parts) if (!(LAYER_ORDER as readonly string[]).includes(p)) throw new UsageError(`--layer must be sim, proxy, netem, a comma-separated list of them, or all; got "${raw}"`);
+  if (new Set(parts).size !== parts.length) throw new UsageError(`--layer names a layer twice: "${raw}"`);
+  return LAYER_ORDER.filter((l) => parts.includes(l));
 }
 
 /**

@@ -5,7 +5,7 @@ Usage: aeronet <command> [options]
 
 Commands:
   serve     Start the demo server (routes: /hello, /echo, /bytes/:n, /stream, /slow, /headers)
-  run       Run the fault-injection scenarios on a harness layer (sim, proxy or netem)
+  run       Run the fault-injection scenarios on the harness layers (sim, proxy, netem, or all)
   repro     Re-run a recorded failure from its artifact folder
   shrink    Reduce a recorded failure's faults (sim schedule, proxy toxics) to fewer, milder ones
   proxy     A fault proxy with Toxiproxy 2.12's control API (any Toxiproxy client drives it) and
@@ -30,14 +30,22 @@ Options for serve:
                         handshakes, pending timers, open fds, as JSON (off by default; for leak checks)
 
 Options for run:
-  --layer sim|proxy|netem  The layer (default sim). proxy: \`aeronet serve\` processes behind the
+  --layer <layers>      sim, proxy, netem, a comma-separated list (sim,proxy), or all; they run in
+                        that order (default sim). proxy: \`aeronet serve\` processes behind the
                         fault proxy (or the Toxiproxy at $TOXIPROXY_URL), real clients (node:http,
                         node:http2 over h2c and TLS, curl). netem: server and clients in two network
-                        namespaces over a veth pair with tc netem (kernel TCP; needs root)
+                        namespaces over a veth pair with tc netem (kernel TCP; needs root). A layer
+                        that cannot run here is reported as skipped with the reason (exit 1 when it
+                        was named; not under all)
   --backend host|uml|auto  netem: the host kernel, or User-Mode Linux where it has no netem
                         (default auto; the preflight says what it found)
   --smoke               netem: only the smoke scenarios (what .ci/run runs)
-  --list                Print the layer's scenario names, one per line (selftests included)
+  --shard <i>/<n>       Run the i-th of n deterministic parts (scenarios dealt round-robin across
+                        the layers' lists); the n shards together are the whole set
+  --report <dir>        Write report.json, junit.xml and report.html (a timeline of each failure)
+  --progress auto|live|lines|off  A live line on a terminal, a line every 10 s otherwise (auto)
+  --list                Print the scenario names, one per line (selftests included; with --shard,
+                        that shard's scenarios)
   --scenario <name>     Run one scenario (default: all but the selftests)
   --seed <n>            Run one seed
   --seeds <n>           Run seeds 1..n (default 50 on sim, 2 on proxy, 1 on netem)

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { ScenarioResult } from '../runner/run-scenario.js';
 import { captureToPcap } from './capture-to-pcap.js';
 import { artifactDir, manifestBase, readManifestBase, writeArtifactFolder, type ManifestBase } from './artifact-folder.js';
+import { replayCommand } from '../runner/replay-command.js';
 
 /** The sim layer's manifest: the shared base (artifact-folder.ts) and the sim's own record. */
 export interface Manifest extends ManifestBase {
@@ -23,7 +24,7 @@ export function writeArtifact(result: ScenarioResult, root = path.join(process.c
   const dir = artifactDir(root, result.scenario, result.seed, now);
   const { pcap, warnings } = captureToPcap(result.capture);
   const manifest: Manifest = {
-    ...manifestBase('sim', result.scenario, result.seed, result.ok, result.failure, dir, `npx aeronet run --layer sim --scenario ${result.scenario} --seed ${result.seed}`, warnings, now),
+    ...manifestBase('sim', result.scenario, result.seed, result.ok, result.failure, dir, replayCommand('sim', result.scenario, result.seed), warnings, now),
     layer: 'sim',
     failure: result.failure,
     traceHash: result.traceHash,

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { artifactDir, manifestBase, writeArtifactFolder, type ManifestBase } from '../artifacts/artifact-folder.js';
 import type { NetemRunResult } from './run-netem-scenario.js';
+import { replayCommand } from '../runner/replay-command.js';
 
 /** The netem layer's manifest: the shared base and what re-creates the link. */
 export interface NetemManifest extends ManifestBase {
@@ -36,7 +37,7 @@ export function writeNetemArtifact(result: NetemRunResult, root: string, now = n
   const server = read(result.captures.server, 'server-side capture');
   const client = read(result.captures.client, 'client-side capture');
   const manifest: NetemManifest = {
-    ...manifestBase('netem', result.scenario, result.seed, result.ok, result.failure, dir, `npx aeronet run --layer netem --backend ${result.backend} --scenario ${result.scenario} --seed ${result.seed}`, warnings, now),
+    ...manifestBase('netem', result.scenario, result.seed, result.ok, result.failure, dir, replayCommand('netem', result.scenario, result.seed, result.backend), warnings, now),
     layer: 'netem',
     backend: result.backend,
     kernel: result.kernel,

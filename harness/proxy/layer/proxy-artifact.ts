@@ -5,6 +5,7 @@ import { wireToPcap } from '../../artifacts/wire-to-pcap.js';
 import { TOXIC_ATTRIBUTES, type ToxicDecision } from '../model.js';
 import type { ToxicSpec } from './proxy-scenario.js';
 import { discardLoopbackCapture, type AppliedToxic, type ProxyRunResult } from './run-proxy-scenario.js';
+import { replayCommand } from '../../runner/replay-command.js';
 
 /** The proxy layer's manifest: the shared base and what replays a proxy run. */
 export interface ProxyManifest extends ManifestBase {
@@ -40,7 +41,7 @@ export function writeProxyArtifact(result: ProxyRunResult, root = path.join(proc
   const legs: ProxyManifest['legs'] = [];
   for (const e of result.wire ?? []) if (e.kind === 'open' && e.endpoints) legs.push({ connection: e.connection, leg: e.leg, ...e.endpoints });
   const manifest: ProxyManifest = {
-    ...manifestBase('proxy', result.scenario, result.seed, result.ok, result.failure, dir, `npx aeronet run --layer proxy --scenario ${result.scenario} --seed ${result.seed}`, warnings, now),
+    ...manifestBase('proxy', result.scenario, result.seed, result.ok, result.failure, dir, replayCommand('proxy', result.scenario, result.seed), warnings, now),
     layer: 'proxy',
     proxy: result.proxy,
     tls: result.tls,
