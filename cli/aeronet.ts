@@ -7,6 +7,7 @@ import { conformanceCommand } from './conformance-command.js';
 import { netemClientCommand, netemInsideCommand } from './netem-command.js';
 import { proxyCommand } from './proxy-command.js';
 import { replayPcapCommand } from './replay-pcap-command.js';
+import { reportCommand } from './report-command.js';
 import { USAGE } from './usage.js';
 import { UsageError } from './usage-error.js';
 
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   'netem-client': netemClientCommand,
   proxy: proxyCommand,
   'replay-pcap': replayPcapCommand,
+  report: reportCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

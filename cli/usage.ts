@@ -14,6 +14,8 @@ Commands:
                (RFC 9112/9110 requirements, request smuggling); against any server
   replay-pcap  Replay what the clients in a tcpdump capture sent (segmentation and timing kept)
                into aeronet on the simulation, deterministically; report the answers and invariants
+  report    Merge the report folders of a sharded run into one (--merge DIR ... --out DIR), or
+            turn JUnit files into an HTML page (--junit FILE ... --out FILE.html [--title T])
   help      Show this help
 
 Options for serve:

@@ -42,6 +42,18 @@ export function netemLayer(scenarios: readonly NetemScenario[], selftests: reado
         return found;
       });
       const workDir = path.join(request.artifactsDir, `.netem-work-${process.pid}`);
+      // The guest runs the whole job before the host reads any result: pass its per-run lines on
+      // as they come, so a long run shows life (and the log has them even if the guest dies).
+      let pending = '';
+      const onConsole = (chunk: string): void => {
+        pending += chunk;
+        const lines = pending.split(/\r?\n/);
+        pending = lines.pop()!;
+        for (const line of lines) {
+          const m = /\b(ok {2}|FAIL) (netem\/\S+ seed \d+ \([0-9.]+ s\))/.exec(line);
+          if (m !== null) request.onNote?.(`guest: ${m[1]!.trim()} ${m[2]}`);
+        }
+      };
       let summary;
       try {
         summary = await runNetemLayer({
@@ -50,6 +62,7 @@ export function netemLayer(scenarios: readonly NetemScenario[], selftests: reado
           backend,
           workDir,
           artifactsDir: request.artifactsDir,
+          onConsole,
           onResult: (r, dir) => request.onVerdict({ layer: 'netem', scenario: r.scenario, seed: r.seed, ok: r.ok, failure: r.failure, durationMs: r.durationMs, artifactDir: dir, replay: replayCommand('netem', r.scenario, r.seed, backend) }),
         }, find);
       } finally {

@@ -79,8 +79,8 @@ export class Progress {
   print(text: string): void {
     this.clear();
     this.options.write(text);
-    // The live line comes back with the next tick.
-    this.lastDraw = -Infinity;
+    // The live line comes back with the next tick (periodic lines keep their interval).
+    if (this.options.live) this.lastDraw = -Infinity;
   }
 
   /** Remove the live line (before the final summary). */

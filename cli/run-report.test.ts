@@ -1,0 +1,79 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import type { RunReport } from '../harness/report/report-model.js';
+import { readJunit } from '../harness/report/junit-read.js';
+
+const CLI = inject('aeronetCli');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'aeronet-run-report-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd: tmp, timeout: 60_000, env: { ...process.env, CI: 'true' } }, (err, stdout, stderr) => {
+      const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const readReport = (dir: string): RunReport => JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as RunReport;
+
+describe('run --report and report --merge', () => {
+  it('a failure is in report.json and junit.xml with its replay command and an artifact folder that exists', async () => {
+    const dir = path.join(tmp, 'fail');
+    const r = await run(['run', '--scenario', 'selftest/always-fails', '--seed', '4', '--report', dir, '--artifacts', path.join(tmp, 'arts')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^report: .*report\.json, .*junit\.xml/m);
+    const report = readReport(dir);
+    expect(report.layers).toMatchObject([{ layer: 'sim', status: 'ran', runs: 1, failed: 1 }]);
+    const [failed] = report.runs;
+    expect(failed).toMatchObject({ layer: 'sim', scenario: 'selftest/always-fails', seed: 4, verdict: 'failed', replay: 'npx aeronet run --layer sim --scenario selftest/always-fails --seed 4' });
+    expect(failed!.failure!.message).toMatch(/expected 418/);
+    expect(existsSync(path.join(dir, failed!.artifactDir!, 'manifest.json'))).toBe(true);
+    const junit = readJunit(readFileSync(path.join(dir, 'junit.xml'), 'utf8'));
+    expect(junit[0]!.cases[0]).toMatchObject({ name: 'selftest/always-fails seed 4', result: 'failed' });
+    expect(junit[0]!.cases[0]!.detail).toContain('replay:   npx aeronet run --layer sim --scenario selftest/always-fails --seed 4');
+  });
+
+  it('the shards of a run, merged, are the unsharded run: every scenario once, the same verdicts', async () => {
+    const whole = path.join(tmp, 'whole');
+    const parts = [1, 2, 3].map((i) => path.join(tmp, `shard-${i}`));
+    const results = await Promise.all([
+      run(['run', '--seeds', '1', '--report', whole]),
+      ...parts.map((dir, i) => run(['run', '--seeds', '1', '--shard', `${i + 1}/3`, '--report', dir])),
+    ]);
+    for (const r of results) expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(results[1]!.stdout).toMatch(/^shard 1\/3: sim \d+ of \d+ scenario\(s\)$/m);
+    const merged = path.join(tmp, 'merged');
+    const m = await run(['report', ...parts.flatMap((p) => ['--merge', p]), '--out', merged]);
+    expect(m.code, m.stderr).toBe(0);
+    const a = readReport(whole);
+    const b = readReport(merged);
+    const key = (rep: RunReport) => rep.runs.map((r) => `${r.layer} ${r.scenario} ${r.seed} ${r.verdict}`).sort();
+    expect(key(b)).toEqual(key(a));
+    expect(b.layers[0]!.runs).toBe(a.layers[0]!.runs);
+    expect(b.shard).toBeNull();
+    // A shard missing is refused, not merged into a smaller, greener run.
+    const partial = await run(['report', '--merge', parts[0]!, '--merge', parts[1]!, '--out', path.join(tmp, 'partial')]);
+    expect(partial.code).toBe(2);
+    expect(partial.stderr).toMatch(/cannot merge: the shards must be 1\.\.3, each once; got 1, 2/);
+  });
+
+  it('report usage errors name what is wrong', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['report'], /report needs --merge DIR \.\.\. or --junit FILE/],
+      [['report', '--merge', tmp], /report needs --out/],
+      [['report', '--junit', 'x.xml', '--out', 'x.txt'], /--out for --junit is an \.html file/],
+      [['report', '--junit', 'missing.xml', '--out', 'x.html'], /cannot read missing\.xml: ENOENT/],
+      [['report', '--merge', tmp, '--out', path.join(tmp, 'o')], /report\.json: ENOENT/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await run(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+});
