@@ -27,4 +27,17 @@ describe('GitHub Actions workflows', () => {
     expect(nightly).toMatch(/run --layer proxy --seeds/);
     expect(readFileSync(path.join(WORKFLOWS, 'pr.yml'), 'utf8')).toMatch(/bash \.ci\/run/);
   });
+
+  it('the PR one shards .ci/run over 1..n, uploads each shard\'s artifacts/ and merges every shard\'s layer report', () => {
+    const pr = readFileSync(path.join(WORKFLOWS, 'pr.yml'), 'utf8');
+    const shards = JSON.parse(/shard: (\[.*\])/.exec(pr)![1]!) as string[];
+    const n = shards.length;
+    expect(n).toBeGreaterThan(1);
+    expect(shards).toEqual(Array.from({ length: n }, (_, i) => `${i + 1}/${n}`));
+    expect(pr).toMatch(/CI_SHARD: \$\{\{ matrix\.shard \}\}/);
+    expect(pr).toMatch(/--preserve-env=PATH,CI,CI_SHARD bash \.ci\/run/);
+    expect(pr).toMatch(/name: pr-artifacts-\$\{\{ strategy\.job-index \}\}\n\s+path: artifacts\//);
+    const merged = /report (--merge \S+(?: --merge \S+)*) --out/.exec(pr)![1]!.split(' --merge ').map((m) => m.replace('--merge ', ''));
+    expect(merged).toEqual(Array.from({ length: n }, (_, i) => `shards/pr-artifacts-${i}/layers`));
+  });
 });
