@@ -22,9 +22,9 @@ let layers: Map<LayerName, Layer> | null = null;
 /** The three layers with their scenario lists (built once). */
 export function layerByName(name: LayerName): Layer {
   layers ??= new Map<LayerName, Layer>([
-    ['sim', simLayer(ALL_SCENARIOS.filter((s) => !isSelftest(s)), ALL_SCENARIOS.filter(isSelftest), findScenario, DEFAULT_SEEDS)],
-    ['proxy', proxyLayer(PROXY_SCENARIOS, PROXY_SELFTESTS, findProxyScenario, DEFAULT_PROXY_SEEDS)],
-    ['netem', netemLayer(NETEM_SCENARIOS, [], findNetemScenario, DEFAULT_NETEM_SEEDS)],
+    ['sim', simLayer({ scenarios: ALL_SCENARIOS.filter((s) => !isSelftest(s)), selftests: ALL_SCENARIOS.filter(isSelftest), find: findScenario, defaultSeeds: DEFAULT_SEEDS })],
+    ['proxy', proxyLayer({ scenarios: PROXY_SCENARIOS, selftests: PROXY_SELFTESTS, find: findProxyScenario, defaultSeeds: DEFAULT_PROXY_SEEDS })],
+    ['netem', netemLayer({ scenarios: NETEM_SCENARIOS, selftests: [], find: findNetemScenario, defaultSeeds: DEFAULT_NETEM_SEEDS })],
   ]);
   return layers.get(name)!;
 }

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { describePreflight, preflight, type Preflight } from '../../netns/preflight.js';
-import type { Layer, LayerOptions } from '../runner/layer.js';
+import type { Layer, LayerOptions, LayerScenarios } from '../runner/layer.js';
 import { replayCommand } from '../runner/replay-command.js';
 import { artifactName } from './netem-artifact.js';
 import type { NetemScenario } from './netem-scenario.js';
@@ -12,7 +12,7 @@ import { runNetemLayer } from './run-netem-layer.js';
  * User-Mode Linux guest, as the preflight finds. Unavailable (and so reported as skipped, with
  * the preflight's reasons) without root, ip/tc/tcpdump, or any kernel with sch_netem.
  */
-export function netemLayer(scenarios: readonly NetemScenario[], selftests: readonly NetemScenario[], find: (name: string) => NetemScenario | undefined, defaultSeeds: number): Layer {
+export function netemLayer(list: LayerScenarios<NetemScenario>): Layer {
   // One preflight per process and backend request: it creates a scratch namespace each time.
   const checked = new Map<string, Promise<Preflight>>();
   const check = (options: LayerOptions): Promise<Preflight> => {
@@ -23,10 +23,7 @@ export function netemLayer(scenarios: readonly NetemScenario[], selftests: reado
   };
   return {
     name: 'netem',
-    defaultSeeds,
-    scenarios,
-    selftests,
-    find,
+    ...list,
     async unavailable(options) {
       const pf = await check(options);
       return pf.backend === null ? pf.missing.join('; ') : null;
@@ -37,7 +34,7 @@ export function netemLayer(scenarios: readonly NetemScenario[], selftests: reado
       if (pf.backend === null) throw new Error(`the netem layer cannot run here: ${pf.missing.join('; ')}`);
       const backend = pf.backend;
       const chosen = request.scenarios.map((s) => {
-        const found = find(s.name);
+        const found = list.find(s.name);
         if (found === undefined) throw new Error(`unknown netem scenario ${s.name}`);
         return found;
       });
@@ -64,7 +61,7 @@ export function netemLayer(scenarios: readonly NetemScenario[], selftests: reado
           artifactsDir: request.artifactsDir,
           onConsole,
           onResult: (r, dir) => request.onVerdict({ layer: 'netem', scenario: r.scenario, seed: r.seed, ok: r.ok, failure: r.failure, durationMs: r.durationMs, artifactDir: dir, replay: replayCommand('netem', r.scenario, r.seed, backend) }),
-        }, find);
+        }, (n) => list.find(n));
       } finally {
         // AERONET_NETEM_KEEP=1 keeps every run's results and captures (passing ones too) for a look.
         if (process.env['AERONET_NETEM_KEEP'] === '1') request.onNote?.(`kept: ${artifactName(workDir)}`);

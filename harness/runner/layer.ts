@@ -52,16 +52,20 @@ export interface LayerRunOutcome {
   summaryExtra?: string;
 }
 
-export interface Layer {
-  name: LayerName;
+/** A layer's scenarios as the CLI hands them over (scenarios/ is above harness/). */
+export interface LayerScenarios<S extends LayerScenario = LayerScenario> {
   /** Seeds per scenario when `--seeds` is not given. */
   defaultSeeds: number;
   /** Every scenario of the layer that a plain run includes (no self-tests). */
-  scenarios: readonly LayerScenario[];
+  scenarios: readonly S[];
   /** Scenarios built to fail (they prove a failure is caught and recorded): listed, run only by name. */
-  selftests: readonly LayerScenario[];
+  selftests: readonly S[];
   /** Any scenario of the layer, self-tests included. */
-  find(name: string): LayerScenario | undefined;
+  find(name: string): S | undefined;
+}
+
+export interface Layer extends LayerScenarios {
+  name: LayerName;
   /** Null when the layer can run here, else why not (one line). */
   unavailable(options: LayerOptions): Promise<string | null>;
   run(request: LayerRunRequest, options: LayerOptions): Promise<LayerRunOutcome>;

@@ -1,21 +1,18 @@
 import type { Scenario } from './scenario.js';
-import type { Layer } from './layer.js';
+import type { Layer, LayerScenarios } from './layer.js';
 import { runScenario } from './run-scenario.js';
 import { writeArtifact } from '../artifacts/write-artifact.js';
 import { replayCommand } from './replay-command.js';
 
 /** The sim layer: TestSocket on virtual time, in this process; it can always run. */
-export function simLayer(scenarios: readonly Scenario[], selftests: readonly Scenario[], find: (name: string) => Scenario | undefined, defaultSeeds: number): Layer {
+export function simLayer(list: LayerScenarios<Scenario>): Layer {
   return {
     name: 'sim',
-    defaultSeeds,
-    scenarios,
-    selftests,
-    find,
+    ...list,
     unavailable: async () => null,
     async run(request) {
       for (const entry of request.scenarios) {
-        const scenario = find(entry.name);
+        const scenario = list.find(entry.name);
         if (scenario === undefined) throw new Error(`unknown sim scenario ${entry.name}`);
         for (const seed of request.seeds) {
           const started = performance.now();

@@ -1,21 +1,18 @@
-import type { Layer } from '../../runner/layer.js';
+import type { Layer, LayerScenarios } from '../../runner/layer.js';
 import { replayCommand } from '../../runner/replay-command.js';
 import type { ProxyScenario } from './proxy-scenario.js';
 import { runProxyLayer } from './run-proxy-layer.js';
 
 /** The proxy layer: `aeronet serve` processes behind the fault proxy (ours, or TOXIPROXY_URL's). */
-export function proxyLayer(scenarios: readonly ProxyScenario[], selftests: readonly ProxyScenario[], find: (name: string) => ProxyScenario | undefined, defaultSeeds: number): Layer {
+export function proxyLayer(list: LayerScenarios<ProxyScenario>): Layer {
   return {
     name: 'proxy',
-    defaultSeeds,
-    scenarios,
-    selftests,
-    find,
+    ...list,
     // Loopback sockets and child processes are all it needs.
     unavailable: async () => null,
     async run(request) {
       const chosen = request.scenarios.map((s) => {
-        const found = find(s.name);
+        const found = list.find(s.name);
         if (found === undefined) throw new Error(`unknown proxy scenario ${s.name}`);
         return found;
       });
