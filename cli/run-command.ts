@@ -86,7 +86,8 @@ export async function runCommand(args: string[]): Promise<number> {
   const live = progressMode === 'live' || (progressMode === 'auto' && process.stdout.isTTY === true && process.env['CI'] === undefined);
   const progress = new Progress(plan.map((p) => ({ name: p.layer.name, runs: p.scenarios.length * p.seeds.length })), {
     live,
-    write: (text) => { if (progressMode !== 'off') process.stdout.write(text); },
+    enabled: progressMode !== 'off',
+    write: (text) => process.stdout.write(text),
     now: () => performance.now(),
     intervalMs: 10_000,
   });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -60,6 +60,33 @@ describe('run --report and report --merge', () => {
     const partial = await run(['report', '--merge', parts[0]!, '--merge', parts[1]!, '--out', path.join(tmp, 'partial')]);
     expect(partial.code).toBe(2);
     expect(partial.stderr).toMatch(/cannot merge: the shards must be 1\.\.3, each once; got 1, 2/);
+  });
+
+  it('a layer that cannot run here (not root: no namespaces) is reported as skipped with the reason, in the summary and the report', async () => {
+    // As root, drop to nobody for this run (setpriv, util-linux); otherwise this process is already not root.
+    const asNobody = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'aeronet-skip-'));
+    chmodSync(dir, 0o777);
+    try {
+      const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const [cmd, ...pre] = asNobody.length > 0 ? asNobody : [process.execPath];
+        const args = [...pre, ...(asNobody.length > 0 ? [process.execPath] : []), CLI, 'run', '--layer', 'all', '--shard', '1/40', '--seeds', '1', '--report', path.join(dir, 'report'), '--artifacts', path.join(dir, 'a'), '--progress', 'off'];
+        // Only sim and netem: the proxy layer's share would start `aeronet serve` processes for nothing here.
+        args.splice(args.indexOf('all'), 1, 'sim,netem');
+        execFile(cmd!, args, { cwd: dir, timeout: 60_000 }, (err, stdout) => resolve({ code: err === null ? 0 : ((err as { code?: number }).code ?? null), stdout }));
+      });
+      expect(r.stdout).toMatch(/^netem layer: skipped: root: namespaces, veth pairs and qdiscs need it/m);
+      expect(r.stdout).toMatch(/^all layers: \d+ runs, 0 failed, 1 skipped \(netem\)/m);
+      // --layer named netem explicitly: a skip is not a pass (exit 1); this asked for sim,netem.
+      expect(r.code).toBe(1);
+      const report = readReport(path.join(dir, 'report'));
+      expect(report.layers.map((l) => [l.layer, l.status])).toEqual([['sim', 'ran'], ['netem', 'skipped']]);
+      const skipped = report.runs.filter((x) => x.layer === 'netem');
+      expect(skipped.length).toBeGreaterThan(0);
+      for (const x of skipped) expect(x).toMatchObject({ verdict: 'skipped', failure: { kind: 'skipped' } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('report usage errors name what is wrong', async () => {

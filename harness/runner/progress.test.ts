@@ -47,4 +47,13 @@ describe('progress', () => {
     expect(p.total).toBe(10);
     expect(p.line(100)).toBe('sim 10/10, all 10/10 runs, 0 failed, 0 s, ETA 0 s');
   });
+
+  it('disabled: no progress lines, printed lines still go out', () => {
+    const out: string[] = [];
+    const p = new Progress([{ name: 'sim', runs: 2 }], { live: false, enabled: false, write: (s) => out.push(s), now: () => 0 });
+    p.startLayer('sim');
+    p.tick(true);
+    p.print('sim layer: done\n');
+    expect(out).toEqual(['sim layer: done\n']);
+  });
 });

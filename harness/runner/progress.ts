@@ -12,6 +12,8 @@
 export interface ProgressOptions {
   /** Draw a live line (a TTY) or print periodic lines. */
   live: boolean;
+  /** false: no progress lines at all (printed lines still go out). */
+  enabled?: boolean;
   write(text: string): void;
   now(): number;
   /** Plain mode: at most one line per this many ms (default 10 s). Live mode: redraw at most every 100 ms. */
@@ -63,6 +65,7 @@ export class Progress {
     const l = this.layers[this.current];
     if (l !== undefined) l.done++;
     if (!ok) this.failed++;
+    if (this.options.enabled === false) return;
     const now = this.options.now();
     const every = this.options.live ? 100 : (this.options.intervalMs ?? 10_000);
     if (now - this.lastDraw < every) return;
