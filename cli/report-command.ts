@@ -41,7 +41,7 @@ export async function reportCommand(args: string[]): Promise<number> {
   } catch (err) {
     throw new UsageError(`cannot merge: ${(err as Error).message}`);
   }
-  const files = writeReports(out, merged);
+  const files = await writeReports(out, merged);
   const failed = merged.runs.filter((r) => r.verdict === 'failed').length;
   process.stdout.write(`merged ${parts.length} report(s): ${merged.runs.length} runs, ${failed} failed\n`);
   process.stdout.write(`report: ${files.map((f) => path.relative(process.cwd(), f) || f).join(', ')}\n`);

@@ -130,7 +130,7 @@ export async function runCommand(args: string[]): Promise<number> {
   if (values.report !== undefined) {
     const reportDir = path.resolve(values.report);
     const report = buildReport({ result, reportDir, startedAt, command: `aeronet run ${args.join(' ')}`, shard });
-    const files = writeReports(reportDir, report);
+    const files = await writeReports(reportDir, report);
     process.stdout.write(`report: ${files.map((f) => path.relative(process.cwd(), f) || f).join(', ')}\n`);
   }
   // A layer asked for by name that cannot run here fails the command; under `all` it is a skip.

@@ -26,7 +26,7 @@ describe('run --report and report --merge', () => {
     const dir = path.join(tmp, 'fail');
     const r = await run(['run', '--scenario', 'selftest/always-fails', '--seed', '4', '--report', dir, '--artifacts', path.join(tmp, 'arts')]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^report: .*report\.json, .*junit\.xml/m);
+    expect(r.stdout).toMatch(/^report: .*report\.json, .*junit\.xml, .*report\.html$/m);
     const report = readReport(dir);
     expect(report.layers).toMatchObject([{ layer: 'sim', status: 'ran', runs: 1, failed: 1 }]);
     const [failed] = report.runs;
@@ -36,6 +36,13 @@ describe('run --report and report --merge', () => {
     const junit = readJunit(readFileSync(path.join(dir, 'junit.xml'), 'utf8'));
     expect(junit[0]!.cases[0]).toMatchObject({ name: 'selftest/always-fails seed 4', result: 'failed' });
     expect(junit[0]!.cases[0]!.detail).toContain('replay:   npx aeronet run --layer sim --scenario selftest/always-fails --seed 4');
+    // The page has the failure with its ladder diagram, built from the artifact folder's capture.
+    const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
+    const section = html.slice(html.indexOf('<section class="failure"'));
+    expect(section).toContain('selftest/always-fails');
+    expect(section).toContain('npx aeronet run --layer sim --scenario selftest/always-fails --seed 4');
+    expect(section).toMatch(/<svg[^>]*class="ladder"/);
+    expect(section).toMatch(/GET \/hello/);
   });
 
   it('the shards of a run, merged, are the unsharded run: every scenario once, the same verdicts', async () => {
