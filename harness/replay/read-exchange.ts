@@ -7,14 +7,12 @@
  *
  * Used for both the replay's server and the captured one, so the two read the same way.
  */
-import { RequestParser } from '../../server/http1/request-parser.js';
-import { DEFAULT_HTTP1_LIMITS } from '../../server/http1/limits.js';
-import { HttpParseError } from '../../server/http1/parse-error.js';
 import { CONNECTION_PREFACE_LENGTH, errorCodeName } from '../../server/http2/frames/constants.js';
 import { matchPreface } from '../../server/http2/frames/preface.js';
 import { RawH2Client } from '../h2/raw-h2-client.js';
 import { parseResponses } from '../http/response-parser.js';
 import { fingerprint } from '../sim/trace.js';
+import { scanHttp1Requests } from './scan-http1-requests.js';
 
 /**
  * What the client's first bytes say the connection is. 'tls': a TLS record (content type 22,
@@ -110,33 +108,10 @@ export function readExchange(clientBytes: Buffer, serverBytes: Buffer, options: 
 
 /** The requests, with the server's own parser and default limits; returns where an h2c preface begins, if the client switched. */
 function readHttp1Requests(bytes: Buffer, reading: ExchangeReading): number | null {
-  let upgrade: string | null = null;
-  const parser = new RequestParser({
-    onHead(head) {
-      reading.requests.push({ method: head.method, target: head.target });
-      upgrade = head.upgrade;
-    },
-    onBody() {},
-    onTrailers() {},
-    onMessageEnd() {},
-  }, DEFAULT_HTTP1_LIMITS);
-  let i = 0;
-  try {
-    while (i < bytes.length) {
-      i = parser.execute(bytes, i);
-      if (!parser.idle) continue;
-      const last = reading.requests[reading.requests.length - 1];
-      if (upgrade !== null && /\bh2c\b/i.test(upgrade) && matchPreface(bytes.subarray(i)) !== 'mismatch') {
-        reading.requests[reading.requests.length - 1] = { ...last!, stream: 1 };
-        return i;
-      }
-      // After a CONNECT the bytes are the tunnel's, not requests (were the tunnel opened).
-      if (last?.method === 'CONNECT') break;
-    }
-  } catch (err) {
-    reading.requestError = err instanceof HttpParseError ? err.message : (err as Error).message;
-  }
-  return null;
+  const scan = scanHttp1Requests(bytes, (head) => reading.requests.push({ method: head.method, target: head.target }));
+  if (scan.h2At !== null) reading.requests[reading.requests.length - 1] = { ...reading.requests[reading.requests.length - 1]!, stream: 1 };
+  if (scan.error !== null) reading.requestError = scan.error.error.message;
+  return scan.h2At;
 }
 
 function readHttp1Responses(bytes: Buffer, reading: ExchangeReading, options: ReadOptions): void {

@@ -1,6 +1,4 @@
-import { DEFAULT_HTTP1_LIMITS } from '../../../../server/http1/limits.js';
-import { RequestParser } from '../../../../server/http1/request-parser.js';
-import { matchPreface } from '../../../../server/http2/frames/preface.js';
+import { scanHttp1Requests } from '../../../replay/scan-http1-requests.js';
 import { parseResponses } from '../../../http/response-parser.js';
 import { clip, type MessageSink } from './message.js';
 
@@ -19,35 +17,15 @@ export interface Http1Requests {
  */
 export function http1RequestMessages(bytes: Buffer, sink: MessageSink): Http1Requests {
   const out: Http1Requests = { head: [], h2At: null, note: null };
-  let upgrade: string | null = null;
-  let method = '';
-  const parser = new RequestParser({
-    onHead(head) {
-      const end = headEnd(bytes, head.offset);
-      sink.add({ start: head.offset, end, text: clip(`${head.method} ${head.target} HTTP/1.${head.versionMinor}`) });
-      out.head.push(head.method === 'HEAD');
-      upgrade = head.upgrade;
-      method = head.method;
-    },
-    onBody() {},
-    onTrailers() {},
-    onMessageEnd() {},
-  }, DEFAULT_HTTP1_LIMITS);
-  let i = 0;
-  try {
-    while (i < bytes.length) {
-      i = parser.execute(bytes, i);
-      if (!parser.idle) continue;
-      if (upgrade !== null && /\bh2c\b/i.test(upgrade) && matchPreface(bytes.subarray(i)) !== 'mismatch') {
-        out.h2At = i;
-        return out;
-      }
-      // A CONNECT's tunnel carries someone else's bytes.
-      if (method === 'CONNECT') break;
-    }
-  } catch (err) {
-    out.note = `the client's bytes stop parsing as HTTP/1.1 requests: ${(err as Error).message}`;
-    sink.add({ start: i, end: Math.min(bytes.length, i + 1), text: clip(`unparseable request: ${(err as Error).message}`) });
+  const scan = scanHttp1Requests(bytes, (head) => {
+    sink.add({ start: head.offset, end: headEnd(bytes, head.offset), text: clip(`${head.method} ${head.target} HTTP/1.${head.versionMinor}`) });
+    out.head.push(head.method === 'HEAD');
+  });
+  out.h2At = scan.h2At;
+  if (scan.error !== null) {
+    const { at, error } = scan.error;
+    out.note = `the client's bytes stop parsing as HTTP/1.1 requests: ${error.message}`;
+    sink.add({ start: at, end: Math.min(bytes.length, at + 1), text: clip(`unparseable request: ${error.message}`) });
   }
   return out;
 }
