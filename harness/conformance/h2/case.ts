@@ -26,9 +26,9 @@ export interface CaseContext {
   /** Bytes a flood case writes at most while it waits for the server to react. */
   readonly floodBytes: number;
   /**
-   * How long a server may leave a response stalled by a peer that grants no credit before it
-   * must give up on it; null: do not wait for that (abuse/zero-window-stall then judges only what
-   * shows within the timeout: flow control kept, and the rest of the connection still served).
+   * How long to wait for a server to give up on a response stalled by a peer that grants no
+   * credit (--stall-wait MS), which it must do within that time; null: not waited for, and the
+   * case that needs it (abuse/zero-window-stall/2) does not run.
    */
   readonly stallLimitMs: number | null;
   /** The parameters of the server's first SETTINGS frame (empty for preface cases). */
@@ -37,9 +37,15 @@ export interface CaseContext {
   get(path?: string): Array<[string, string]>;
   /** A request's fields with another method, on `postPath` unless given. */
   request(method: string, path?: string): Array<[string, string]>;
-  /** Another connection to the server, handshake done; the runner closes it after the case. */
-  connect(): Promise<H2Conn>;
+  /**
+   * Another connection to the server, handshake done (its preface carries `settings`, by default
+   * the case's own); the runner closes it after the case.
+   */
+  connect(settings?: readonly Setting[]): Promise<H2Conn>;
 }
+
+/** Why a case may be left out of a run (see H2Case.optional). */
+export type OptionalKind = 'stall-wait';
 
 export interface H2Case {
   /** h2spec's id ("http2/6.9.1/2"), or ours for groups h2spec lacks ("rfc9113/...", "abuse/..."). */
@@ -49,7 +55,13 @@ export interface H2Case {
   strict?: true;
   /** false: the case sends the preface itself (it is about the preface). */
   handshake?: false;
-  /** SETTINGS the client's preface carries. */
+  /** SETTINGS the client's preface carries (default: h2spec's, SETTINGS_INITIAL_WINDOW_SIZE 65,535, for its cases; none for ours). */
   settings?: Setting[];
+  /**
+   * Runs only when asked, because it waits for something slow by design: 'stall-wait', for the
+   * server's own send-stall timeout, runs only with a stall wait (--stall-wait MS). Otherwise the
+   * case is reported as not run, and why (run-suite.ts, OPTIONAL).
+   */
+  optional?: OptionalKind;
   run(conn: H2Conn, ctx: CaseContext): Promise<Verdict>;
 }

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ALL_CASES, EXTRA_CASES, H2SPEC_CASES } from './cases/index.js';
+import { SettingId } from '../../../server/http2/frames/constants.js';
 import { GROUP_TITLES, groupChain } from './groups.js';
-import { selectCases } from './run-suite.js';
+import { optionalNote, prefaceSettings, selectCases } from './run-suite.js';
 
 const TSV = path.join(path.dirname(fileURLToPath(import.meta.url)), 'reference', 'h2spec-cases.tsv');
 
@@ -48,6 +49,20 @@ describe('the case list', () => {
       expect(c.id).toMatch(/^(rfc9113|abuse)\/[^/]+\/\d+$/);
       for (const group of groupChain(c.id)) expect(GROUP_TITLES.has(group), `${c.id}: ${group}`).toBe(true);
     }
+  });
+
+  it("opens h2spec's cases with h2spec's preface SETTINGS, ours with their own or none", () => {
+    for (const c of H2SPEC_CASES) expect(prefaceSettings(c), c.id).toEqual([[SettingId.INITIAL_WINDOW_SIZE, 65_535]]);
+    const byId = (id: string) => ALL_CASES.find((c) => c.id === id)!;
+    expect(prefaceSettings(byId('rfc9113/8.3.1/1'))).toEqual([]);
+    expect(prefaceSettings(byId('abuse/zero-window-stall/1'))).toEqual([[SettingId.INITIAL_WINDOW_SIZE, 0]]);
+  });
+
+  it('has one optional case, which runs only with a stall wait', () => {
+    expect(ALL_CASES.filter((c) => c.optional !== undefined).map((c) => [c.id, c.optional])).toEqual([['abuse/zero-window-stall/2', 'stall-wait']]);
+    expect(optionalNote('stall-wait', {})).toEqual({ ran: false, note: "not run (waits for the server's stall timeout; give --stall-wait MS)" });
+    expect(optionalNote('stall-wait', { stallLimitMs: null })).toMatchObject({ ran: false });
+    expect(optionalNote('stall-wait', { stallLimitMs: 35_000 })).toEqual({ ran: true, note: "ran (waits for the server's stall timeout: waited up to 35000 ms)" });
   });
 
   it('nests groups by section number', () => {

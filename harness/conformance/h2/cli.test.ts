@@ -69,6 +69,29 @@ describe('aeronet conformance h2', () => {
     expect(stdout).toContain('0 passed, 1 failed, 0 skipped');
   });
 
+  it('--stall-wait: the optional case runs only when given, and every report says whether it ran and why', async () => {
+    const json = path.join(tmp, 'stall.json');
+    const junit = path.join(tmp, 'stall.xml');
+    const notRun = "not run (waits for the server's stall timeout; give --stall-wait MS)";
+    const quick = await run(['h2', '--host', '127.0.0.1', '--port', String(port), '--json', json, '--junit', junit, 'abuse/zero-window-stall']);
+    expect(quick.code).toBe(0);
+    expect(quick.stdout).toContain(`- 2: Opens a response with a zero window, never grants credit, and waits for the server to give up on it (skipped: ${notRun})`);
+    expect(quick.stdout).toContain(`\nOptional cases:\n  abuse/zero-window-stall/2: ${notRun}\n`);
+    expect(quick.stdout.trimEnd().split('\n').pop()).toBe('1 passed, 0 failed, 1 skipped');
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { optional: unknown; cases: Array<{ id: string; optional?: unknown }> };
+    expect(report.optional).toEqual([{ id: 'abuse/zero-window-stall/2', ran: false, note: notRun }]);
+    expect(report.cases.map((c) => c.optional)).toEqual([undefined, { ran: false, note: notRun }]);
+    expect(readFileSync(junit, 'utf8')).toContain(`<property name="optional abuse/zero-window-stall/2" value="${notRun.replace(/'/g, '&apos;')}"/>`);
+    // Given a stall wait, it runs: node:http2 never gives up on the stalled stream, so it fails
+    // once the wait is over. --stall-limit, the older name, does the same.
+    for (const flag of ['--stall-wait', '--stall-limit']) {
+      const waited = await run(['h2', '--host', '127.0.0.1', '--port', String(node.port), '--timeout', '500', flag, '300', 'abuse/zero-window-stall/2']);
+      expect(waited.code).toBe(1);
+      expect(waited.stdout).toContain('stream 1 still held 300 ms after the connection');
+      expect(waited.stdout).toContain("\nOptional cases:\n  abuse/zero-window-stall/2: ran (waits for the server's stall timeout: waited up to 300 ms)\n");
+    }
+  });
+
   it('exits 1 with one line when the server is not there', async () => {
     const closed = createServer({ handler: createDemoRouter().handle });
     const free = (await closed.listen({ port: 0 })).port;
@@ -168,6 +191,9 @@ describe('aeronet conformance h2', () => {
     expect(await usageError(['h2', '--host', 'localhost', '--port', '70000'])).toMatch(/--port must be/);
     expect(await usageError(['h2', '--host', 'localhost', '--port', '80', '--timeout', '0'])).toMatch(/--timeout must be/);
     expect(await usageError(['h2', '--host', 'localhost', '--port', '80', '--stall-limit', 'x'])).toMatch(/--stall-limit must be/);
+    expect(await usageError(['h2', '--host', 'localhost', '--port', '80', '--stall-wait', '0'])).toMatch(/--stall-wait must be a positive number of milliseconds, got "0"/);
+    expect(await usageError(['h2', '--host', 'localhost', '--port', '80', '--stall-wait', '35s'])).toMatch(/--stall-wait must be a positive number of milliseconds, got "35s"/);
+    expect(await usageError(['h2', '--host', 'localhost', '--port', '80', '--stall-wait', '100', '--stall-limit', '200'])).toMatch(/--stall-limit is the older name of --stall-wait: give one of them \(got --stall-wait 100 and --stall-limit 200\)/);
     expect(await usageError(['h2', '--host', 'localhost', '--port', '80', '--insecure'])).toMatch(/--insecure applies to --tls only/);
     expect(await usageError(['h2', '--host', 'localhost', '--port', '80', '--path', 'hello'])).toMatch(/--path must start with "\/"/);
     expect(await usageError(['h2', '--host', 'localhost', '--port', '80', 'http2/99', 'generic'])).toMatch(/no case matches "http2\/99"/);

@@ -10,9 +10,9 @@ export type HandshakeResult = { ok: true; settings: Map<number, number> } | { ok
  * and SETTINGS, the server's SETTINGS (other frames may come with it), our ACK, and the server's
  * ACK of ours, each within `timeoutMs`. The server's HEADER_TABLE_SIZE bounds our encoder.
  */
-export async function handshake(conn: H2Conn, timeoutMs: number, settings: Setting[] = []): Promise<HandshakeResult> {
+export async function handshake(conn: H2Conn, timeoutMs: number, settings: readonly Setting[] = []): Promise<HandshakeResult> {
   const client = conn.client;
-  client.preface(settings);
+  client.preface([...settings]);
   const serverSettings = () => client.frames.find((f) => f.type === 'SETTINGS' && !f.ack);
   if (!(await conn.until(() => serverSettings() !== undefined || conn.closed, timeoutMs)) || serverSettings() === undefined) {
     return { ok: false, actual: `no SETTINGS frame from the server: ${describeOutcome(conn, client.frames, !conn.closed, timeoutMs)}` };

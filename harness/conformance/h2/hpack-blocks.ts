@@ -24,11 +24,6 @@ export function stringLiteral(s: string, huffman = false): Buffer {
   return Buffer.concat([int(coded.length, 7, 0x80), coded]);
 }
 
-/** A string literal whose octets are given as-is, flagged Huffman-coded (H=1): for broken codes. */
-export function rawHuffmanLiteral(octets: Buffer): Buffer {
-  return Buffer.concat([int(octets.length, 7, 0x80), octets]);
-}
-
 /** Indexed header field (§6.1): 1xxxxxxx. */
 export function indexed(index: number): Buffer {
   return int(index, 7, 0x80);

@@ -23,8 +23,9 @@ function counts(cases: readonly CaseResult[]): string {
 /**
  * The report as JUnit XML, for CI dashboards: one <testsuite> per top-level group (generic,
  * http2, hpack, rfc9113, abuse), one <testcase> per case, named "id: title", its class the
- * case's group; a failure carries expected and actual, a skip its reason. `title` labels the
- * whole run (default "HTTP/2 conformance"; the HTTP/1.1 suite passes its own).
+ * case's group; a failure carries expected and actual, a skip its reason. A group with optional
+ * cases lists them in its <properties> ("optional ID" = "ran (...)" or "not run (...)"). `title`
+ * labels the whole run (default "HTTP/2 conformance"; the HTTP/1.1 suite passes its own).
  */
 export function renderJunit(report: SuiteReport, options: { title?: string } = {}): string {
   const groups = new Map<string, CaseResult[]>();
@@ -37,6 +38,12 @@ export function renderJunit(report: SuiteReport, options: { title?: string } = {
   const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="${xmlEscape(`${options.title ?? 'HTTP/2 conformance'}: ${report.target}`)}" ${counts(report.cases)}>`];
   for (const [name, cases] of groups) {
     out.push(`  <testsuite name="${xmlEscape(name)}" ${counts(cases)}>`);
+    const optional = cases.filter((c) => c.optional !== undefined);
+    if (optional.length > 0) {
+      out.push('    <properties>');
+      for (const c of optional) out.push(`      <property name="${xmlEscape(`optional ${c.id}`)}" value="${xmlEscape(c.optional!.note)}"/>`);
+      out.push('    </properties>');
+    }
     for (const c of cases) {
       const open = `    <testcase classname="${xmlEscape(c.id.slice(0, c.id.lastIndexOf('/')))}" name="${xmlEscape(`${c.id}: ${c.title}`)}" time="${seconds(c.ms)}"`;
       if (c.result === 'passed') out.push(`${open}/>`);

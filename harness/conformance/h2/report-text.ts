@@ -33,8 +33,9 @@ function prefixChain(id: string, titles: ReadonlyMap<string, string>): string[] 
 
 /**
  * A report as h2spec prints one: group headings as a tree, a mark per case (✓ passed, ✗ failed,
- * - skipped), expected and actual under each failure, then the failures again by id and the
- * counts: h2spec's groups and ours apart, and the total last ("N passed, N failed, N skipped").
+ * - skipped), expected and actual under each failure, then the failures again by id, the
+ * optional cases (which ran, which did not and why), and the counts: h2spec's groups and ours
+ * apart, and the total last ("N passed, N failed, N skipped").
  */
 export function renderText(report: SuiteReport, options: TextReportOptions = {}): string {
   const titles = options.groupTitles ?? GROUP_TITLES;
@@ -66,6 +67,11 @@ export function renderText(report: SuiteReport, options: TextReportOptions = {})
   if (failed.length > 0) {
     out.push('', 'Failures:');
     for (const c of failed) out.push(`  ✗ ${c.id}: ${c.title}`);
+  }
+  const optional = report.cases.filter((c) => c.optional !== undefined);
+  if (optional.length > 0) {
+    out.push('', 'Optional cases:');
+    for (const c of optional) out.push(`  ${c.id}: ${c.optional!.note}`);
   }
   out.push('');
   if (report.faults !== undefined) return `${[...out, ...faultsSummaryLines(report.faults, report.cases), '', ...faultsCounts(report)].join('\n')}\n`;

@@ -101,6 +101,33 @@ describe('report renderers', () => {
     );
   });
 
+  it('optional cases: each says whether it ran and why, in JSON, text and JUnit', () => {
+    const notRun = { ran: false, note: "not run (waits for the server's stall timeout; give --stall-wait MS)" };
+    const ran = { ran: true, note: "ran (waits for the server's stall timeout: waited up to 35000 ms)" };
+    const report: SuiteReport = {
+      target: 't',
+      cases: [
+        { id: 'abuse/zero-window-stall/1', title: 'Holds', result: 'passed', expected: 'x', actual: 'held', ms: 3 },
+        { id: 'abuse/zero-window-stall/2', title: 'Holds and waits', result: 'skipped', expected: '', actual: notRun.note, ms: 0, optional: notRun },
+      ],
+    };
+    const parsed = JSON.parse(renderJson(report)) as { optional: unknown; cases: Array<Record<string, unknown>> };
+    expect(Object.keys(parsed)).toEqual(['target', 'cases', 'optional']);
+    expect(parsed.optional).toEqual([{ id: 'abuse/zero-window-stall/2', ...notRun }]);
+    expect(Object.keys(parsed.cases[1]!)).toEqual(['id', 'title', 'result', 'expected', 'actual', 'ms', 'optional']);
+    expect(Object.keys(parsed.cases[0]!)).not.toContain('optional');
+    const text = renderText(report);
+    expect(text).toContain(`    - 2: Holds and waits (skipped: ${notRun.note})\n`);
+    expect(text).toContain(`\nOptional cases:\n  abuse/zero-window-stall/2: ${notRun.note}\n\n2 cases in 0.0 s\n`);
+    expect(renderJunit(report)).toContain(`  <testsuite name="abuse" tests="2" failures="0" errors="0" skipped="1" time="0.003">\n    <properties>\n      <property name="optional abuse/zero-window-stall/2" value="${xmlEscape(notRun.note)}"/>\n    </properties>\n`);
+    const withWait: SuiteReport = { ...report, cases: [report.cases[0]!, { ...report.cases[1]!, result: 'passed', actual: 'cut off', optional: ran }] };
+    expect(renderText(withWait)).toContain(`Optional cases:\n  abuse/zero-window-stall/2: ${ran.note}\n`);
+    expect((JSON.parse(renderJson(withWait)) as { optional: unknown }).optional).toEqual([{ id: 'abuse/zero-window-stall/2', ...ran }]);
+    // No optional case selected: none of it.
+    expect(renderText(REPORT)).not.toContain('Optional cases');
+    expect(renderJunit(REPORT)).not.toContain('<properties>');
+  });
+
   it('escapes XML and replaces characters XML 1.0 cannot carry', () => {
     expect(xmlEscape('a<b>&"\'')).toBe('a&lt;b&gt;&amp;&quot;&apos;');
     expect(xmlEscape('nul\0 bell\x07 tab\t ok')).toBe('nul\ufffd bell\ufffd tab\t ok');

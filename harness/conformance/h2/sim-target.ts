@@ -92,6 +92,9 @@ class SimConn implements H2Conn {
     return this.conn.client.ended || this.conn.client.closed;
   }
 
+  /** The simulated socket reports a refused write as the connection's error, so it is `closed`. */
+  readonly writeFailed: string | null = null;
+
   get closedHow(): string | null {
     const end = this.conn.client;
     if (end.error !== null) return end.error === 'ECONNRESET' ? 'RST' : end.error;

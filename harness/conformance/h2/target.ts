@@ -22,6 +22,11 @@ export interface H2Conn {
   readonly closed: boolean;
   /** How it closed, for reports: 'FIN', 'RST' (ECONNRESET) or another error code; null while open. */
   readonly closedHow: string | null;
+  /**
+   * A write of ours was refused (EPIPE, ECONNRESET: the server has gone) while the server's side
+   * has not ended yet: we write no more, and read on to its FIN or reset, as Go's conn does.
+   */
+  readonly writeFailed: string | null;
   /** Stop reading the socket (the server's writes then back up, as TCP's window closes). */
   pauseReading(): void;
   resumeReading(): void;
@@ -65,9 +70,11 @@ export function socketTarget(options: SocketTargetOptions): H2Target {
   const { host, port } = options;
   const useTls = options.tls === true;
   const shownHost = net.isIPv6(host) ? `[${host}]` : host;
+  // spec.CommonHeaders: the port is left out of :authority when it is the scheme's default.
+  const defaultPort = port === (useTls ? 443 : 80);
   return {
     describe: `${shownHost}:${port}${useTls ? ' (TLS)' : ' (h2c)'}`,
-    authority: `${shownHost}:${port}`,
+    authority: defaultPort ? shownHost : `${shownHost}:${port}`,
     scheme: useTls ? 'https' : 'http',
     now: () => performance.now(),
     connect: () => connectSocket(options),
@@ -76,6 +83,9 @@ export function socketTarget(options: SocketTargetOptions): H2Target {
 
 async function connectSocket(options: SocketTargetOptions): Promise<H2Conn> {
   const socket = await openSocket({ ...options, alpn: 'h2' });
+  // As Go's net.Dial (h2spec): TCP_NODELAY, over TLS too. Without it a frame written as a header
+  // and a payload (h2spec's hand-made frames) waits for the peer's delayed ACK, ~40 ms a case.
+  socket.setNoDelay(true);
   if (options.tls === true && (socket as tls.TLSSocket).alpnProtocol !== 'h2') {
     socket.destroy();
     throw new Error(`${options.host}:${options.port} did not negotiate h2 with ALPN (got ${String((socket as tls.TLSSocket).alpnProtocol)})`);
@@ -88,12 +98,26 @@ class SocketConn implements H2Conn {
   readonly client: RawH2Client;
   closed = false;
   closedHow: string | null = null;
+  writeFailed: string | null = null;
   private readonly waiters = new Waiters(realTimer);
 
   constructor(private readonly socket: net.Socket) {
+    // As Go's net.Conn, which h2spec reads: a failed write loses nothing the server sent before
+    // it went away (typically its GOAWAY, when our frames were still going out after the server
+    // closed: a Go or C client reads it after EPIPE). A node socket destroys itself on a write
+    // error, and with it what is still in the kernel's receive queue; so write errors stop here,
+    // we write no more, and the read side goes on to the server's FIN or reset.
+    const write = socket._write.bind(socket);
+    const writev = socket._writev?.bind(socket);
+    const keep = (cb: (err?: Error | null) => void) => (err?: Error | null) => {
+      if (err !== undefined && err !== null) this.failWrite(err as NodeJS.ErrnoException);
+      cb();
+    };
+    socket._write = (chunk: unknown, encoding: BufferEncoding, cb: (err?: Error | null) => void) => write(chunk, encoding, keep(cb));
+    if (writev !== undefined) socket._writev = (chunks: Array<{ chunk: unknown; encoding: BufferEncoding }>, cb: (err?: Error | null) => void) => writev(chunks, keep(cb));
     this.client = new RawH2Client({
       write: (bytes) => {
-        if (this.closed) return;
+        if (this.closed || this.writeFailed !== null) return;
         // Not writable any more without an event yet: the peer's FIN made node end our side.
         if (socket.destroyed || !socket.writable) this.markClosed('FIN');
         else socket.write(bytes);
@@ -106,6 +130,12 @@ class SocketConn implements H2Conn {
     socket.on('end', () => this.markClosed('FIN'));
     socket.on('error', (err: NodeJS.ErrnoException) => this.markClosed(err.code === 'ECONNRESET' ? 'RST' : (err.code ?? err.message)));
     socket.on('close', () => this.markClosed('FIN'));
+  }
+
+  private failWrite(err: NodeJS.ErrnoException): void {
+    if (this.writeFailed !== null) return;
+    this.writeFailed = err.code === 'ECONNRESET' ? 'RST' : (err.code ?? err.message);
+    this.notify();
   }
 
   private markClosed(how: string): void {
@@ -133,6 +163,8 @@ class SocketConn implements H2Conn {
 
   flushed(timeoutMs: number): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
+    // Our writes are refused: nothing drains any more.
+    if (this.writeFailed !== null) return Promise.resolve(false);
     // Even with room to write, yield to the event loop: a writer that loops on resolved promises
     // alone would never let the socket report an end or an error.
     if (!this.socket.writableNeedDrain) return new Promise((resolve) => setImmediate(() => resolve(!this.closed)));
@@ -145,7 +177,7 @@ class SocketConn implements H2Conn {
       };
       const onDrain = () => done(true);
       const onClose = () => {
-        if (this.closed) done(false);
+        if (this.closed || this.writeFailed !== null) done(false);
       };
       const timer = setTimeout(() => done(false), timeoutMs);
       this.socket.once('drain', onDrain);

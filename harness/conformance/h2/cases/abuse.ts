@@ -24,6 +24,8 @@ interface FloodResult {
   written: number;
   /** Our writes stopped draining for timeoutMs: the server stopped reading (backpressure). */
   stalled: boolean;
+  /** The server went away mid-flood: a write of ours was refused (EPIPE, reset). */
+  refused: string | null;
 }
 
 /**
@@ -35,9 +37,15 @@ async function flood(conn: H2Conn, ctx: CaseContext, chunk: Buffer, total: numbe
   while (written < total && !conn.closed) {
     conn.client.raw(chunk);
     written += chunk.length;
-    if (!(await conn.flushed(ctx.timeoutMs))) return { written, stalled: !conn.closed };
+    if (!(await conn.flushed(ctx.timeoutMs))) return { written, stalled: !conn.closed && conn.writeFailed === null, refused: conn.writeFailed };
   }
-  return { written, stalled: false };
+  return { written, stalled: false, refused: conn.writeFailed };
+}
+
+/** How a flood ended early, for `actual`: the server stopped reading, or went away. */
+function afterFlood(result: FloodResult, sep = ' ('): string {
+  const what = result.stalled ? 'then the server stopped reading' : result.refused !== null ? `then our writes were refused (${result.refused})` : null;
+  return what === null ? '' : sep === ' (' ? ` (${what})` : `${sep}${what}`;
 }
 
 /** `frame` repeated to about CHUNK_BYTES. */
@@ -127,7 +135,7 @@ export const ABUSE_CASES: H2Case[] = [
       conn.client.frame(HEADERS, 0, 1, block);
       const result = await flood(conn, ctx, repeated(encodeFrame(CONTINUATION, 0, 1)), Math.min(ctx.floodBytes, 100_000 * 9));
       const v = await watch(conn, ctx, from, endsConnection([ENHANCE_YOUR_CALM, ErrorCode.PROTOCOL_ERROR, ErrorCode.COMPRESSION_ERROR], 'before the block ends'));
-      return { ...v, actual: `${Math.floor(result.written / 9)} empty CONTINUATION frames written${result.stalled ? ' (then the server stopped reading)' : ''}: ${v.actual}` };
+      return { ...v, actual: `${Math.floor(result.written / 9)} empty CONTINUATION frames written${afterFlood(result)}: ${v.actual}` };
     },
   },
   {
@@ -141,7 +149,7 @@ export const ABUSE_CASES: H2Case[] = [
       const field = literal('without', 'x-flood', 'a'.repeat(16_000), { newName: true });
       const result = await flood(conn, ctx, repeated(encodeFrame(CONTINUATION, 0, 1, field)), ctx.floodBytes);
       const v = await watch(conn, ctx, from, endsConnection([ENHANCE_YOUR_CALM, ErrorCode.PROTOCOL_ERROR, ErrorCode.COMPRESSION_ERROR], 'before the block ends'));
-      return { ...v, actual: `${mib(result.written)} of CONTINUATION frames written${result.stalled ? ' (then the server stopped reading)' : ''}: ${v.actual}` };
+      return { ...v, actual: `${mib(result.written)} of CONTINUATION frames written${afterFlood(result)}: ${v.actual}` };
     },
   },
   {
@@ -228,7 +236,7 @@ export const ABUSE_CASES: H2Case[] = [
         },
         onClose: true,
       });
-      return { ...v, actual: `${Math.floor(result.written / 9)} empty DATA frames written${result.stalled ? ' (then the server stopped reading)' : ''}: ${v.actual}` };
+      return { ...v, actual: `${Math.floor(result.written / 9)} empty DATA frames written${afterFlood(result)}: ${v.actual}` };
     },
   },
   {
@@ -239,61 +247,23 @@ export const ABUSE_CASES: H2Case[] = [
     // 1. flow control holds: not one octet of DATA on the stalled stream, whose window is 0;
     // 2. the stall is contained: the connection still works, promptly (a PING is answered, and a
     //    request on another stream, given credit of its own, gets its whole response), so the
-    //    server neither blocks on the stalled response nor queues the rest behind it;
-    // 3. with a stall limit (--stall-limit MS; the sim always sets one, since waiting there costs
-    //    no real time): the server gives up on the stream or the connection (RST_STREAM on it,
-    //    GOAWAY, close) within the limit of the connection's last progress, rather than holding
-    //    it forever. Without a limit 1 and 2 are the rule: servers wait tens of seconds before
-    //    giving up (aeronet 30 s), and a run over sockets must not.
+    //    server neither blocks on the stalled response nor queues the rest behind it.
+    // Whether the server then gives up on the stream is /2's rule (it waits for that).
     // Cutting the abuser off (RST_STREAM on stream 1, GOAWAY, close) at any point passes.
     settings: [[SettingId.INITIAL_WINDOW_SIZE, 0]],
-    run: async (conn, ctx) => {
-      const client = conn.client;
-      const limit = ctx.stallLimitMs;
-      const expected = [
-        `no DATA on stream 1 (window 0); within ${ctx.timeoutMs} ms a PING ACK and a complete response on stream 3 (given credit of its own)`,
-        ...(limit !== null ? [`then RST_STREAM on stream 1, GOAWAY, or the connection closed within ${limit} ms`] : []),
-      ].join('; ') + '; or the abuser cut off (RST_STREAM on stream 1, GOAWAY, close) at any point';
-      const from = mark(conn);
-      const since = () => client.frames.slice(from);
-      const cutOff = () => conn.closed || since().some((f) => f.type === 'GOAWAY' || (f.type === 'RST_STREAM' && f.streamId === 1));
-      const overrun = () => since().some((f) => f.type === 'DATA' && f.streamId === 1 && f.flowLength > 0);
-      const verdict = (passed: boolean, what: string, timedOut = false, waitedMs = ctx.timeoutMs): Verdict => ({
-        passed,
-        expected,
-        actual: `${what}: ${describeOutcome(conn, since(), timedOut && !conn.closed, waitedMs) || 'nothing received'}`,
-      });
-      const settled = (): Verdict | null => {
-        if (overrun()) return verdict(false, 'flow control broken: DATA on stream 1, whose window is 0');
-        if (cutOff()) return verdict(true, 'the server cut the stalled response off');
-        return null;
-      };
-
-      // The response starts (HEADERS are not flow-controlled) and stalls at once.
-      client.headers(1, ctx.get(ctx.largePath), { endStream: true });
-      await conn.until(() => since().some((f) => f.type === 'HEADERS' && f.streamId === 1) || cutOff() || overrun(), ctx.timeoutMs);
-      const early = settled();
-      if (early !== null) return early;
-
-      // While it is stalled: another stream, with credit of its own (and room on the connection,
-      // which stream 1 cannot use), and a PING.
-      const ping = opaque('stalled');
-      client.batch((c) => c.headers(3, ctx.get(), { endStream: true }).windowUpdate(3, 1 << 20).windowUpdate(0, 1 << 20).ping(ping));
-      const served = () => client.response(3).ended;
-      const pinged = () => since().some((f) => f.type === 'PING' && f.ack && f.opaque.equals(ping));
-      await conn.until(() => (served() && pinged()) || cutOff() || overrun(), ctx.timeoutMs);
-      const meanwhile = settled();
-      if (meanwhile !== null) return meanwhile;
-      if (!served() || !pinged()) {
-        const missing = [...(!served() ? ['no complete response on stream 3'] : []), ...(!pinged() ? ['no PING ACK'] : [])].join(' and ');
-        return verdict(false, `the stall spread to the rest of the connection (${missing})`, true);
-      }
-      if (limit === null) return verdict(true, 'stream 1 held at its zero window, the connection served meanwhile (whether the server gives up on stream 1 was not waited for: --stall-limit MS asks)');
-
-      // The server must let go of the stalled stream within the limit.
-      await conn.until(() => cutOff() || overrun(), limit);
-      return settled() ?? verdict(false, `stream 1 still held ${limit} ms after the connection's last response`, true, limit);
-    },
+    run: (conn, ctx) => zeroWindowStall(conn, ctx, null),
+  },
+  {
+    id: 'abuse/zero-window-stall/2',
+    title: 'Opens a response with a zero window, never grants credit, and waits for the server to give up on it',
+    // /1's rule, then 3.: the server gives up on the stream or the connection (RST_STREAM on it,
+    // GOAWAY, close) within the stall wait of the connection's last progress, rather than holding
+    // it forever. Servers wait tens of seconds before giving up (aeronet 30 s, nghttpd 60 s), so
+    // this case is optional: it runs only with a stall wait (--stall-wait MS; the sim always gives
+    // one, since waiting there costs no real time).
+    settings: [[SettingId.INITIAL_WINDOW_SIZE, 0]],
+    optional: 'stall-wait',
+    run: (conn, ctx) => zeroWindowStall(conn, ctx, ctx.stallLimitMs),
   },
   {
     id: 'abuse/zero-window-dribble/1',
@@ -352,6 +322,58 @@ export const ABUSE_CASES: H2Case[] = [
 ];
 
 /**
+ * abuse/zero-window-stall: stream 1 opened at a zero window; while it is stalled, another stream
+ * with credit of its own and a PING must be served; with a `limit`, the server must then give up
+ * on stream 1 within it.
+ */
+async function zeroWindowStall(conn: H2Conn, ctx: CaseContext, limit: number | null): Promise<Verdict> {
+  const client = conn.client;
+  const expected = [
+    `no DATA on stream 1 (window 0); within ${ctx.timeoutMs} ms a PING ACK and a complete response on stream 3 (given credit of its own)`,
+    ...(limit !== null ? [`then RST_STREAM on stream 1, GOAWAY, or the connection closed within ${limit} ms`] : []),
+  ].join('; ') + '; or the abuser cut off (RST_STREAM on stream 1, GOAWAY, close) at any point';
+  const from = mark(conn);
+  const since = () => client.frames.slice(from);
+  const cutOff = () => conn.closed || since().some((f) => f.type === 'GOAWAY' || (f.type === 'RST_STREAM' && f.streamId === 1));
+  const overrun = () => since().some((f) => f.type === 'DATA' && f.streamId === 1 && f.flowLength > 0);
+  const verdict = (passed: boolean, what: string, timedOut = false, waitedMs = ctx.timeoutMs): Verdict => ({
+    passed,
+    expected,
+    actual: `${what}: ${describeOutcome(conn, since(), timedOut && !conn.closed, waitedMs) || 'nothing received'}`,
+  });
+  const settled = (): Verdict | null => {
+    if (overrun()) return verdict(false, 'flow control broken: DATA on stream 1, whose window is 0');
+    if (cutOff()) return verdict(true, 'the server cut the stalled response off');
+    return null;
+  };
+
+  // The response starts (HEADERS are not flow-controlled) and stalls at once.
+  client.headers(1, ctx.get(ctx.largePath), { endStream: true });
+  await conn.until(() => since().some((f) => f.type === 'HEADERS' && f.streamId === 1) || cutOff() || overrun(), ctx.timeoutMs);
+  const early = settled();
+  if (early !== null) return early;
+
+  // While it is stalled: another stream, with credit of its own (and room on the connection,
+  // which stream 1 cannot use), and a PING.
+  const ping = opaque('stalled');
+  client.batch((c) => c.headers(3, ctx.get(), { endStream: true }).windowUpdate(3, 1 << 20).windowUpdate(0, 1 << 20).ping(ping));
+  const served = () => client.response(3).ended;
+  const pinged = () => since().some((f) => f.type === 'PING' && f.ack && f.opaque.equals(ping));
+  await conn.until(() => (served() && pinged()) || cutOff() || overrun(), ctx.timeoutMs);
+  const meanwhile = settled();
+  if (meanwhile !== null) return meanwhile;
+  if (!served() || !pinged()) {
+    const missing = [...(!served() ? ['no complete response on stream 3'] : []), ...(!pinged() ? ['no PING ACK'] : [])].join(' and ');
+    return verdict(false, `the stall spread to the rest of the connection (${missing})`, true);
+  }
+  if (limit === null) return verdict(true, 'stream 1 held at its zero window, the connection served meanwhile (whether the server then gives up on it is abuse/zero-window-stall/2, which runs with --stall-wait MS)');
+
+  // The server must let go of the stalled stream within the limit.
+  await conn.until(() => cutOff() || overrun(), limit);
+  return settled() ?? verdict(false, `stream 1 still held ${limit} ms after the connection's last response`, true, limit);
+}
+
+/**
  * Frames that each need an answer, written while we do not read: the answers back up, first in
  * the kernel, then in the server. It must bound them: close, GOAWAY with an error code, or stop
  * reading our frames (backpressure, which is bounded by definition). A server that reads all of
@@ -370,7 +392,7 @@ async function unreadFlood(conn: H2Conn, ctx: CaseContext, frame: Buffer, name: 
     onClose: true,
   });
   const acks = client.counts.get(name) ?? 0;
-  const what = `${mib(result.written)} of ${name} frames written without reading${result.stalled ? ', then the server stopped reading' : ''}; read back ${acks} ${name} frames`;
+  const what = `${mib(result.written)} of ${name} frames written without reading${afterFlood(result, ', ')}; read back ${acks} ${name} frames`;
   if (!v.passed && result.stalled) return { passed: true, expected: v.expected, actual: `${what} (backpressure): ${v.actual}` };
   return { ...v, actual: `${what}: ${v.actual}` };
 }
