@@ -1,16 +1,9 @@
 import { faultsJunitSuites } from '../faults-report.js';
 import { summarize, type CaseResult, type SuiteReport } from './run-suite.js';
 
-/** Text as XML 1.0 character data or attribute value: escaped, and without the characters XML cannot hold. */
-export function xmlEscape(s: string): string {
-  return s
-    .replace(/[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '\ufffd')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
+/** The XML escaping every JUnit writer here shares (harness/report/xml.ts). */
+export { xmlEscape } from '../../report/xml.js';
+import { xmlEscape } from '../../report/xml.js';
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 

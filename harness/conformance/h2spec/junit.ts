@@ -1,4 +1,6 @@
 import { H2SPEC_CASES } from '../h2/cases/index.js';
+import { xmlAttributes as attributes } from '../../report/junit-read.js';
+import { xmlUnescape } from '../../report/xml.js';
 
 /*
  * h2spec 2.6.0's JUnit report (`h2spec -j FILE`), read back. Its shape (reporter/junit_report.go,
@@ -32,20 +34,7 @@ export interface H2specCaseResult {
   detail: string;
 }
 
-/** XML character data or attribute text with entities decoded (the five named ones and numeric ones). */
-export function xmlUnescape(s: string): string {
-  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);/g, (_, e: string) => {
-    if (e.startsWith('#x')) return String.fromCodePoint(parseInt(e.slice(2), 16));
-    if (e.startsWith('#')) return String.fromCodePoint(parseInt(e.slice(1), 10));
-    return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[e]!;
-  });
-}
-
-function attributes(text: string): Map<string, string> {
-  const attrs = new Map<string, string>();
-  for (const m of text.matchAll(/([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) attrs.set(m[1]!, xmlUnescape(m[2] ?? m[3] ?? ''));
-  return attrs;
-}
+export { xmlUnescape } from '../../report/xml.js';
 
 /** The case list to map titles to ids: h2spec's 147 (ours under its ids and titles). */
 export interface KnownCase {
