@@ -1,4 +1,5 @@
 import { faultsFlags, reachable, refuseFaultOnlyFlags, remoteEndpoint } from './conformance-options.js';
+import { h2MatrixCommand, MATRIX_OPTIONS, refuseMatrixOnlyFlags, wantsMatrix } from './conformance-matrix.js';
 import { conformanceH1Command } from './conformance-h1-command.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,7 +22,7 @@ export { DEFAULT_FAULT_SEEDS } from '../harness/conformance/faults.js';
 
 /**
  * `aeronet conformance h2 --host H --port P [--tls [--insecure] [--servername N]] [--strict]
- * [--timeout MS] [--stall-limit MS] [--path P] [--post-path P] [--large-path P] [--junit FILE]
+ * [--timeout MS] [--stall-wait MS] [--path P] [--post-path P] [--large-path P] [--junit FILE]
  * [--json FILE] [--with-h2spec] [ID or group ...]`: the HTTP/2 conformance suite (h2spec's 147
  * cases and ours) against any server; with --with-h2spec, h2spec too, and the cases where its
  * verdict and ours differ.
@@ -29,8 +30,8 @@ export { DEFAULT_FAULT_SEEDS } from '../harness/conformance/faults.js';
  * `aeronet conformance h2 --faults PROFILE[,PROFILE] [--seeds N] [--split-limit OCTETS] ...`: the
  * suite in-process against aeronet (the demo routes), on a clean link and then under each fault
  * profile (choppy, byte, coalesce, splits, or all), listing the cases that pass clean but fail
- * under faults. Against a remote host that would run through the proxy layer: still to come (the
- * conformance x faults matrix).
+ * under faults. With --matrix, also through the fault proxy with each toxic and across netem
+ * links (cli/conformance-matrix.ts).
  *
  * Prints the report; exit 1 when a case fails (clean or under faults) or h2spec disagrees, 2 on a
  * usage error or when h2spec is asked for and absent.
@@ -53,6 +54,7 @@ export async function conformanceCommand(args: string[]): Promise<number> {
         servername: { type: 'string' },
         strict: { type: 'boolean', default: false },
         timeout: { type: 'string' },
+        'stall-wait': { type: 'string' },
         'stall-limit': { type: 'string' },
         path: { type: 'string' },
         'post-path': { type: 'string' },
@@ -63,6 +65,7 @@ export async function conformanceCommand(args: string[]): Promise<number> {
         seeds: { type: 'string' },
         'split-limit': { type: 'string' },
         'with-h2spec': { type: 'boolean', default: false },
+        ...MATRIX_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -81,13 +84,22 @@ export async function conformanceCommand(args: string[]): Promise<number> {
     return Number(raw);
   };
   const timeoutMs = positiveMs('timeout') ?? DEFAULT_TIMEOUT_MS;
-  const stallLimitMs = positiveMs('stall-limit');
+  // --stall-wait MS runs abuse/zero-window-stall/2, which waits (up to MS) for the server to give
+  // up on a stalled response; --stall-limit MS is its older name, still accepted.
+  const stallWaitMs = positiveMs('stall-wait');
+  const stallLimitFlag = positiveMs('stall-limit');
+  if (stallWaitMs !== undefined && stallLimitFlag !== undefined && stallWaitMs !== stallLimitFlag) {
+    throw new UsageError(`--stall-limit is the older name of --stall-wait: give one of them (got --stall-wait ${stallWaitMs} and --stall-limit ${stallLimitFlag})`);
+  }
+  const stallLimitMs = stallWaitMs ?? stallLimitFlag;
   for (const flag of ['path', 'post-path', 'large-path'] as const) {
     const p = values[flag];
     if (typeof p === 'string' && !p.startsWith('/')) throw new UsageError(`--${flag} must start with "/", got "${p}"`);
   }
   const { unknown } = selectCases(filter);
   if (unknown.length > 0) throw new UsageError(`no case matches ${unknown.map((u) => `"${u}"`).join(', ')} (give case ids like http2/6.5.2/1, or groups like http2/6.5, generic, hpack, rfc9113, abuse, h2spec)`);
+  if (wantsMatrix(values)) return h2MatrixCommand(values, filter, timeoutMs, stallLimitMs);
+  refuseMatrixOnlyFlags(values);
   if (typeof values['faults'] === 'string') return underFaults(values, filter, timeoutMs, stallLimitMs);
   refuseFaultOnlyFlags(values);
   const endpoint = remoteEndpoint(values, 'h2');
@@ -134,9 +146,9 @@ function writeReports(values: Record<string, string | boolean | undefined>, repo
 
 /**
  * --faults: the suite in-process against aeronet, clean and under each profile. The cases' paths
- * default to the demo routes' (/hello, /echo, /bytes/100000), and abuse/zero-window-stall waits
- * for aeronet to give up on the stalled response (DEFAULT_STALL_LIMIT_MS), since waiting costs
- * no real time on the virtual clock.
+ * default to the demo routes' (/hello, /echo, /bytes/100000), and the stall wait defaults to
+ * DEFAULT_STALL_LIMIT_MS, so abuse/zero-window-stall/2 runs and waits for aeronet to give up on
+ * the stalled response, since waiting costs no real time on the virtual clock.
  */
 async function underFaults(values: Record<string, string | boolean | undefined>, filter: string[], timeoutMs: number, stallLimitMs: number | undefined): Promise<number> {
   if (values['with-h2spec'] === true) throw new UsageError('--with-h2spec needs --host/--port (h2spec runs against a socket), not --faults');

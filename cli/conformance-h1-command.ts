@@ -1,4 +1,5 @@
 import { faultsFlags, reachable, refuseFaultOnlyFlags, remoteEndpoint } from './conformance-options.js';
+import { h1MatrixCommand, MATRIX_OPTIONS, MATRIX_USAGE, refuseMatrixOnlyFlags, wantsMatrix } from './conformance-matrix.js';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_FAULT_SEEDS, DEFAULT_SPLIT_LIMIT } from '../harness/conformance/faults.js';
@@ -26,12 +27,12 @@ export const CONFORMANCE_H1_USAGE = `Options for conformance h1 [ID or group ...
   --junit <file>        Also write the report as JUnit XML
   --faults <profiles>   Run in-process against aeronet (paths /hello, /echo), clean and under
                         choppy, byte, coalesce, splits (comma list, or all); lists the cases that
-                        pass clean but fail under faults (not with --host/--port yet:
-                        conformance through the proxy layer is still to come)
+                        pass clean but fail under faults (in-process only: through the proxy
+                        and netem layers, see --matrix and --via-proxy)
   --seeds <n>           With --faults: seeds per profile (default ${DEFAULT_FAULT_SEEDS})
   --split-limit <n>     With --faults splits: cut streams up to this many bytes (default ${DEFAULT_SPLIT_LIMIT})
-  IDs or groups select cases (h1, h1/chunked, smuggling, smuggling/cl-te/2, ...); default: all.
-  Exit 1 when a case fails (clean or under faults).
+${MATRIX_USAGE}  IDs or groups select cases (h1, h1/chunked, smuggling, smuggling/cl-te/2, ...); default: all.
+  Exit 1 when a case fails (clean or under faults; with --matrix, any cell).
 `;
 
 /**
@@ -69,6 +70,7 @@ export async function conformanceH1Command(args: string[]): Promise<number> {
         faults: { type: 'string' },
         seeds: { type: 'string' },
         'split-limit': { type: 'string' },
+        ...MATRIX_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -76,6 +78,8 @@ export async function conformanceH1Command(args: string[]): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   if (values['help'] === true) throw new UsageError(null);
+  if (wantsMatrix(values)) return h1MatrixCommand(values, filter, checkCommon(values, filter));
+  refuseMatrixOnlyFlags(values);
   if (typeof values['faults'] === 'string') return underFaults(values, filter);
   refuseFaultOnlyFlags(values);
 

@@ -53,7 +53,7 @@ export interface FaultsFlags {
 export function faultsFlags(values: FlagValues, protocol: string): FaultsFlags {
   if (values['host'] !== undefined || values['port'] !== undefined) {
     throw new UsageError(
-      '--faults runs the suite in-process against aeronet, over the simulated network; fault injection against a remote host (--host/--port) would go through the proxy layer, which the conformance suites do not use yet (the conformance x faults matrix is still to come). Drop --host/--port, or run without --faults.',
+      '--faults runs the suite in-process against aeronet, over the simulated network, so it takes no --host/--port. Through the fault proxy or across a netem link, against an `aeronet serve` it starts itself: --faults P --matrix --layers proxy,netem (or --via-proxy TOXIC / --via-netem PROFILE). Drop --host/--port.',
     );
   }
   for (const flag of ['tls', 'insecure'] as const) if (values[flag] === true) throw new UsageError(`--${flag} does not apply to --faults (the in-process runs are cleartext ${protocol})`);
@@ -67,10 +67,13 @@ export function faultsFlags(values: FlagValues, protocol: string): FaultsFlags {
     return Number(raw);
   };
   const seedCount = count('seeds', 1000) ?? DEFAULT_FAULT_SEEDS;
+  // --seed N: that one seed (a repro line of the matrix), instead of 1..--seeds.
+  const oneSeed = count('seed', 1_000_000);
+  if (oneSeed !== undefined && values['seeds'] !== undefined) throw new UsageError('give --seed or --seeds, not both');
   const progress = process.stderr.isTTY === true;
   return {
     profiles,
-    seeds: Array.from({ length: seedCount }, (_, k) => k + 1),
+    seeds: oneSeed !== undefined ? [oneSeed] : Array.from({ length: seedCount }, (_, k) => k + 1),
     splitLimit: count('split-limit', 65_536) ?? DEFAULT_SPLIT_LIMIT,
     ...(progress ? { onRun: (run: FaultRun) => process.stderr.write(`\r\x1b[Kfaults: ${run.profile}${run.splitAt !== undefined ? ` at ${run.splitAt}` : ` seed ${run.seed}`}: ${run.cases} cases, ${run.failed} failed`) } : {}),
     done: () => {
@@ -79,7 +82,8 @@ export function faultsFlags(values: FlagValues, protocol: string): FaultsFlags {
   };
 }
 
-/** --seeds and --split-limit only mean something with --faults. */
+/** --seeds, --seed and --split-limit only mean something with --faults (--seed: or --via-proxy). */
 export function refuseFaultOnlyFlags(values: FlagValues): void {
   for (const flag of ['seeds', 'split-limit'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to --faults only`);
+  if (values['seed'] !== undefined) throw new UsageError('--seed applies to --faults and --via-proxy only');
 }

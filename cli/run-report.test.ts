@@ -96,6 +96,32 @@ describe('run --report and report --merge', () => {
     }
   });
 
+  it('conformance --matrix --report writes the matrix (JUnit: a suite per column) and merges into a run\'s report', async () => {
+    const mdir = path.join(tmp, 'matrix');
+    const r = await run(['conformance', 'h1', 'h1/chunked', '--faults', 'choppy,byte', '--seeds', '1', '--matrix', '--layers', 'sim', '--report', mdir]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const m = readReport(mdir);
+    expect(m.runs).toEqual([]);
+    expect(m.matrices).toHaveLength(1);
+    const matrix = m.matrices[0]!;
+    expect(matrix.suite).toBe('h1');
+    expect(matrix.columns.map((c) => c.id)).toEqual(['clean', 'sim:choppy', 'sim:byte']);
+    const junit = readJunit(readFileSync(path.join(mdir, 'junit.xml'), 'utf8'));
+    expect(junit.map((s) => s.name)).toEqual(['conformance h1 x faults: clean', 'conformance h1 x faults: sim:choppy', 'conformance h1 x faults: sim:byte']);
+    for (const suite of junit) expect(suite.cases.length).toBe(matrix.rows.length);
+    const html = readFileSync(path.join(mdir, 'report.html'), 'utf8');
+    expect(html).toMatch(/<section id="matrices"><h2>Conformance × faults<\/h2><h3>h1 suite: \d+ case\(s\) × 3 column\(s\)<\/h3>/);
+    expect(html).toContain(matrix.rows[0]!.id);
+
+    const layers = path.join(tmp, 'fail');
+    const merged = path.join(tmp, 'with-matrix');
+    const mr = await run(['report', '--merge', layers, '--merge', mdir, '--out', merged]);
+    expect(mr.code, mr.stderr).toBe(0);
+    const both = readReport(merged);
+    expect(both.runs.map((x) => x.scenario)).toEqual(['selftest/always-fails']);
+    expect(both.matrices.map((x) => x.suite)).toEqual(['h1']);
+  });
+
   it('report usage errors name what is wrong', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['report'], /report needs --merge DIR \.\.\. or --junit FILE/],

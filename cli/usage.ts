@@ -1,4 +1,5 @@
 import { CONFORMANCE_H1_USAGE } from './conformance-h1-command.js';
+import { MATRIX_USAGE } from './conformance-matrix.js';
 export const USAGE = `aeronet: a strict HTTP/1.1 and HTTP/2 server and a network fault-injection harness
 
 Usage: aeronet <command> [options]
@@ -75,8 +76,10 @@ Options for conformance h2 [ID or group ...]:
   --strict              Run the strict-only case too, and require the error code the RFC names
                         in each GOAWAY/RST_STREAM (h2spec accepts any close)
   --timeout <ms>        How long to wait for each expected outcome (default 2000)
-  --stall-limit <ms>    Also require the server to give up on a response stalled at a zero
-                        window within this long (default: not waited for)
+  --stall-wait <ms>     Also run abuse/zero-window-stall/2: wait up to this long for the server
+                        to give up on a response stalled at a zero window, and require it (by
+                        default not run: it waits for the server's own stall timeout, 30 s for
+                        aeronet); --stall-limit <ms> is the older name
   --path <path>         :path of GET requests (default /)
   --post-path <path>    :path of POST requests, best one that reads the body (default: --path)
   --large-path <path>   :path of a response larger than a flow-control window (default: --path)
@@ -84,13 +87,13 @@ Options for conformance h2 [ID or group ...]:
   --junit <file>        Also write the report as JUnit XML
   --faults <profiles>   Run in-process against aeronet, clean and under choppy, byte, coalesce,
                         splits (comma-separated) or all; lists the cases that pass clean but
-                        fail under faults (not with a remote host yet: conformance through the
-                        proxy layer is still to come)
+                        fail under faults (in-process only: through the proxy and netem layers,
+                        see --matrix and --via-proxy)
   --seeds <n>           With --faults: seeds per profile (default 5)
   --split-limit <n>     With --faults splits: cut streams up to this many bytes (default 1024)
-  --with-h2spec         Also run h2spec ($H2SPEC or PATH) and report every disagreement
+${MATRIX_USAGE}  --with-h2spec         Also run h2spec ($H2SPEC or PATH) and report every disagreement
   IDs or groups select cases (http2/6.5.2/1, http2/6.5, generic, hpack, rfc9113, abuse, h2spec);
-  default: all. Exit 1 when a case fails.
+  default: all. Exit 1 when a case fails (with --matrix, any cell).
 
 ${CONFORMANCE_H1_USAGE}
 Options for replay-pcap <capture.pcap>:

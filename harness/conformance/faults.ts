@@ -149,6 +149,28 @@ export interface RunUnderFaultsOptions<O extends CaseOutcome> {
   splitLimit?: number;
   /** Called after each run, for progress output. */
   onRun?: (run: FaultRun) => void;
+  /**
+   * Under a seeded profile, run each case in a world of its own, seeded by caseWorldSeed(seed,
+   * id), rather than all of a run's cases in one world seeded by `seed`. The Sim draws a
+   * connection's faults from its number in its world, so in a shared world what a case meets
+   * depends on the cases before it; alone, it meets the same faults in any selection, and
+   * `--faults P --seed S ID` replays exactly what it met in a whole run. (Not for splits, whose
+   * links draw nothing: every world gives the same cut.)
+   */
+  caseWorlds?: boolean;
+}
+
+/**
+ * The seed of a case's own world under a run's seed (RunUnderFaultsOptions.caseWorlds): FNV-1a
+ * of "seed/id", so that each case draws its own link parameters, stably on every machine.
+ */
+export function caseWorldSeed(seed: number, id: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of Buffer.from(`${seed}/${id}`, 'utf8')) {
+    h ^= ch;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
 }
 
 const planFor = (spec: FaultProfileSpec, seed: number): LinkPlan => ({
@@ -179,12 +201,19 @@ export async function runUnderFaults<T, O extends CaseOutcome>(
   /** One suite run; per case id, its outcome. */
   const runOnce = async (plan: LinkPlan, ids: readonly string[], label: { profile: string; seed: number | null; splitAt?: number }): Promise<Map<string, CaseOutcome>> => {
     const started = performance.now();
-    let outcomes: CaseOutcome[];
-    try {
-      outcomes = await suiteRunner(targetFactory(plan), ids);
-    } catch (err) {
-      const why = `the run did not finish: ${err instanceof Error ? err.message : String(err)}`;
-      outcomes = ids.map((id) => ({ id, result: 'failed', actual: why }));
+    const guarded = async (p: LinkPlan, some: readonly string[]): Promise<CaseOutcome[]> => {
+      try {
+        return await suiteRunner(targetFactory(p), some);
+      } catch (err) {
+        const why = `the run did not finish: ${err instanceof Error ? err.message : String(err)}`;
+        return some.map((id) => ({ id, result: 'failed', actual: why }));
+      }
+    };
+    let outcomes: CaseOutcome[] = [];
+    if (options.caseWorlds === true && plan.splitClientAt === null) {
+      for (const id of ids) outcomes.push(...(await guarded({ ...plan, seed: caseWorldSeed(plan.seed, id) }, [id])));
+    } else {
+      outcomes = await guarded(plan, ids);
     }
     const byId = new Map(outcomes.map((o) => [o.id, o]));
     // A case the runner did not report (it should not happen) counts as failed, not as passed.
@@ -371,6 +400,8 @@ export async function runSuiteUnderFaults<T, R extends CaseOutcome>(
   const clean = await runner(false)(targets(CLEAN_PLAN), null);
   const outcome = await runUnderFaults(runner(true), targets, faults.profiles, faults.seeds, {
     clean,
+    // A case meets the same faults alone as in the whole run: `--seed S ID` replays it exactly.
+    caseWorlds: true,
     ...(faults.splitLimit !== undefined ? { splitLimit: faults.splitLimit } : {}),
     ...(faults.onRun !== undefined ? { onRun: faults.onRun } : {}),
   });

@@ -49,3 +49,8 @@ function record(v: LayerVerdict, reportDir: string): RunRecord {
     replay: v.replay,
   };
 }
+
+/** A report that is one conformance x faults matrix and no layer runs (`conformance ... --matrix --report DIR`). */
+export function matrixReport(matrix: ConformanceMatrix, startedAt: Date, command: string): RunReport {
+  return { tool: 'aeronet', version: packageVersion(), gitCommit: gitCommit(), startedAt: startedAt.toISOString(), command, shard: null, layers: [], runs: [], matrices: [matrix] };
+}

@@ -1,4 +1,4 @@
-import type { RunReport } from './report-model.js';
+import type { ConformanceMatrix, RunReport } from './report-model.js';
 import { xmlEscape as x } from './xml.js';
 
 /*
@@ -10,9 +10,10 @@ import { xmlEscape as x } from './xml.js';
 
 export function renderRunJunit(report: RunReport): string {
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  const total = report.runs.length;
-  const failures = report.runs.filter((r) => r.verdict === 'failed').length;
-  const skipped = report.runs.filter((r) => r.verdict === 'skipped').length;
+  const cells = report.matrices.flatMap((m) => m.rows.flatMap((r) => Object.values(r.cells)));
+  const total = report.runs.length + cells.length;
+  const failures = report.runs.filter((r) => r.verdict === 'failed').length + cells.filter((c) => c.verdict === 'failed').length;
+  const skipped = report.runs.filter((r) => r.verdict === 'skipped').length + cells.filter((c) => c.verdict === 'skipped').length;
   const time = (ms: number): string => (ms / 1000).toFixed(3);
   const allMs = report.layers.reduce((n, l) => n + l.durationMs, 0);
   out.push(`<testsuites name="aeronet run" tests="${total}" failures="${failures}" errors="0" skipped="${skipped}" time="${time(allMs)}">`);
@@ -41,6 +42,30 @@ export function renderRunJunit(report: RunReport): string {
     }
     out.push('  </testsuite>');
   }
+  for (const m of report.matrices) out.push(...matrixSuites(m));
   out.push('</testsuites>', '');
   return out.join('\n');
+}
+
+/** A conformance x faults matrix: one <testsuite> per column, one <testcase> per case in it. */
+function matrixSuites(m: ConformanceMatrix): string[] {
+  const out: string[] = [];
+  for (const col of m.columns) {
+    const cells = m.rows.map((row) => ({ row, cell: row.cells[col.id] })).filter((x) => x.cell !== undefined);
+    const f = cells.filter((x) => x.cell!.verdict === 'failed').length;
+    const s = cells.filter((x) => x.cell!.verdict === 'skipped').length;
+    out.push(`  <testsuite name="${x(`conformance ${m.suite} x faults: ${col.id}`)}" tests="${cells.length}" failures="${f}" errors="0" skipped="${s}">`);
+    out.push('    <properties>', `      <property name="faults" value="${x(col.detail)}"/>`, ...(col.skipReason !== null ? [`      <property name="skipped" value="${x(col.skipReason)}"/>`] : []), '    </properties>');
+    for (const { row, cell } of cells) {
+      const open = `    <testcase name="${x(`${row.id}: ${row.title}`)}" classname="${x(`aeronet.conformance.${m.suite}.${col.id}`)}"`;
+      if (cell!.verdict === 'passed') out.push(`${open}/>`);
+      else if (cell!.verdict === 'skipped') out.push(`${open}>`, `      <skipped message="${x(cell!.detail ?? col.skipReason ?? 'skipped')}"/>`, '    </testcase>');
+      else {
+        const body = [cell!.detail ?? 'failed', ...(cell!.seed !== undefined ? [`seed: ${cell!.seed}`] : []), ...(cell!.repro !== undefined ? [`repro: ${cell!.repro}`] : [])].join('\n');
+        out.push(`${open}>`, `      <failure message="${x((cell!.detail ?? 'failed').split('\n')[0]!)}" type="conformance">${x(body)}</failure>`, '    </testcase>');
+      }
+    }
+    out.push('  </testsuite>');
+  }
+  return out;
 }

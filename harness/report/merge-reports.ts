@@ -6,12 +6,20 @@ import type { LayerSummary, RunReport } from './report-model.js';
  * order, each layer's counts summed, its notes and skip reasons kept once each. Artifact paths
  * are rebased from each shard's folder to `outDir`. The shards must come from the same commit
  * and shard count, and together cover every shard once: a missing or repeated shard would read
- * as a smaller, greener run.
+ * as a smaller, greener run. Matrix-only reports (no layer runs) are added alongside.
  */
-export function mergeReports(parts: ReadonlyArray<{ dir: string; report: RunReport }>, outDir: string): RunReport {
-  if (parts.length === 0) throw new Error('nothing to merge');
-  const commits = new Set(parts.map((p) => p.report.gitCommit));
+export function mergeReports(all: ReadonlyArray<{ dir: string; report: RunReport }>, outDir: string): RunReport {
+  if (all.length === 0) throw new Error('nothing to merge');
+  const commits = new Set(all.map((p) => p.report.gitCommit));
   if (commits.size > 1) throw new Error(`the reports come from different commits: ${[...commits].join(', ')}`);
+  // A report with no layer runs is a conformance matrix (`conformance --matrix --report`): it
+  // joins the merged report's matrices and takes no part in the shard checks.
+  const matrixOnly = all.filter((p) => p.report.layers.length === 0 && p.report.runs.length === 0);
+  const parts = all.filter((p) => !matrixOnly.includes(p));
+  if (parts.length === 0) {
+    const first = all[0]!.report;
+    return { ...first, command: `merged: ${all.map((p) => p.report.command).join('; ')}`, shard: null, matrices: all.flatMap((p) => p.report.matrices) };
+  }
   const counts = new Set(parts.map((p) => p.report.shard?.count ?? 1));
   if (counts.size > 1) throw new Error(`the reports come from different shard counts: ${[...counts].join(', ')}`);
   const n = [...counts][0]!;
@@ -51,6 +59,6 @@ export function mergeReports(parts: ReadonlyArray<{ dir: string; report: RunRepo
     shard: null,
     layers: [...layers.values()].sort((a, b) => order.indexOf(a.layer) - order.indexOf(b.layer)),
     runs,
-    matrices: parts.flatMap((p) => p.report.matrices),
+    matrices: [...parts, ...matrixOnly].flatMap((p) => p.report.matrices),
   };
 }

@@ -1,4 +1,5 @@
 import type { NetemScenario } from '../../harness/netem/netem-scenario.js';
+import { findMatrixNetemScenario } from '../../harness/conformance/matrix/netem-scenario.js';
 import conformanceH1Lossy from './conformance-h1-lossy.js';
 import conformanceH2Lossy from './conformance-h2-lossy.js';
 import curlH2Reorder from './curl-h2-reorder.js';
@@ -42,6 +43,10 @@ export const NETEM_SCENARIOS: readonly NetemScenario[] = [
   tlsHandshakeLoss,
 ];
 
+/**
+ * A scenario by name: one of the list, or a conformance matrix scenario (`netem/matrix-...`, not
+ * in the list: the matrix runs them, `--layer netem` does not), which its name spells out.
+ */
 export function findNetemScenario(name: string): NetemScenario | undefined {
-  return NETEM_SCENARIOS.find((s) => s.name === name);
+  return NETEM_SCENARIOS.find((s) => s.name === name) ?? findMatrixNetemScenario(name);
 }

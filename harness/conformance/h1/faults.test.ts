@@ -100,8 +100,8 @@ describe('aeronet conformance h1 --faults', () => {
   });
 
   it('refuses --host/--port with --faults, and --seeds/--split-limit without it', async () => {
-    expect(await usageError(['--faults', 'choppy', '--host', 'localhost', '--port', '80'])).toMatch(/would go through the proxy layer, which the conformance suites do not use yet/);
-    expect(await usageError(['--faults', 'choppy', '--port', '80'])).toMatch(/proxy layer/);
+    expect(await usageError(['--faults', 'choppy', '--host', 'localhost', '--port', '80'])).toMatch(/--faults runs the suite in-process .* so it takes no --host\/--port\. Through the fault proxy or across a netem link.*--matrix --layers proxy,netem/);
+    expect(await usageError(['--faults', 'choppy', '--port', '80'])).toMatch(/so it takes no --host\/--port/);
     expect(await usageError(['--faults', 'bogus'])).toMatch(/unknown fault profile "bogus"/);
     expect(await usageError(['--faults', 'byte', '--seeds', '0'])).toMatch(/--seeds must be/);
     expect(await usageError(['--host', 'localhost', '--port', '80', '--seeds', '2'])).toMatch(/--seeds applies to --faults only/);

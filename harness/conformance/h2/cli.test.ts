@@ -198,7 +198,7 @@ describe('aeronet conformance h2', () => {
     expect(await usageError(['h2', '--host', 'localhost', '--port', '80', '--path', 'hello'])).toMatch(/--path must start with "\/"/);
     expect(await usageError(['h2', '--host', 'localhost', '--port', '80', 'http2/99', 'generic'])).toMatch(/no case matches "http2\/99"/);
     expect(await usageError(['h2', '--host', 'localhost', '--port', '80', '--bogus'])).toMatch(/bogus/);
-    expect(await usageError(['h2', '--faults', 'choppy', '--host', '127.0.0.1', '--port', '80'])).toMatch(/fault injection against a remote host \(--host\/--port\) would go through the proxy layer, which the conformance suites do not use yet/);
+    expect(await usageError(['h2', '--faults', 'choppy', '--host', '127.0.0.1', '--port', '80'])).toMatch(/--faults runs the suite in-process .* so it takes no --host\/--port\. Through the fault proxy or across a netem link.*--matrix --layers proxy,netem/);
     expect(await usageError(['h2', '--faults', 'choppy,bogus'])).toMatch(/unknown fault profile "bogus" \(available: choppy, byte, coalesce, splits, all\)/);
     expect(await usageError(['h2', '--faults', 'choppy', '--seeds', '0'])).toMatch(/--seeds must be an integer from 1 to 1000/);
     expect(await usageError(['h2', '--faults', 'choppy', '--tls'])).toMatch(/--tls does not apply to --faults/);
