@@ -1,10 +1,10 @@
-import { CONNECTION_PREFACE } from '../../../../server/http2/frames/constants.js';
+import { CONNECTION_PREFACE, ErrorCode } from '../../../../server/http2/frames/constants.js';
 import type { CaseContext, Verdict } from '../case.js';
-import { commonHeaders, h2spec, H2SPEC_PREFACE_SETTINGS, type GoPriority } from '../h2spec-client.js';
-import { firstFrame } from '../h2spec-verify.js';
+import { commonHeaders, dummyHeaders, h2spec, H2SPEC_PREFACE_SETTINGS, type GoPriority } from '../h2spec-client.js';
+import { firstFrame, verifyConnectionError } from '../h2spec-verify.js';
 import type { H2Conn } from '../target.js';
 import { watch } from '../verify.js';
-import { mark } from './support.js';
+import { mark, sendAndWatch } from './support.js';
 
 /* What h2spec's cases share: its requests, its preface by hand, and spec.ServerDataLength. */
 
@@ -65,4 +65,21 @@ export async function requireServerData(ctx: CaseContext, atLeast: number, expec
   if (!v.passed) return { passed: false, expected, actual: `unable to get the server's data length: ${v.actual}` };
   if (length < atLeast) return { passed: false, skipped: true, expected, actual: `GET ${path} answers ${length} octet${length === 1 ? '' : 's'} of DATA, h2spec skips the case below ${atLeast} (give --large-path)` };
   return null;
+}
+
+/**
+ * §4.3 / §6.2: a field block is one contiguous sequence of frames. h2spec tests an interruption
+ * twice (4.3/2 and 6.2/1: a PRIORITY; 4.3/3 and 6.2/2: HEADERS on another stream) with the same
+ * bytes: HEADERS on stream 1 without END_HEADERS, the intruder, then the CONTINUATION.
+ */
+export function interruptFieldBlock(intruder: 'priority' | 'headers'): (conn: H2Conn, ctx: CaseContext) => Promise<Verdict> {
+  return (conn, ctx) => {
+    const h = h2spec(conn);
+    return sendAndWatch(conn, ctx, () => {
+      h.writeHeaders({ streamId: 1, endStream: false, endHeaders: false, block: h.encodeHeaders(commonHeaders(ctx)) });
+      if (intruder === 'priority') h.writePriority(1, prio(0, 255));
+      else h.writeHeaders({ streamId: 3, endStream: true, endHeaders: true, block: h.encodeHeaders(commonHeaders(ctx)) });
+      h.writeContinuation(1, true, h.encodeHeaders(dummyHeaders(1)));
+    }, verifyConnectionError(ErrorCode.PROTOCOL_ERROR));
+  };
 }

@@ -2,7 +2,7 @@ import { ErrorCode } from '../../../../server/http2/frames/constants.js';
 import type { H2Case } from '../case.js';
 import { commonHeaders, dummyBytes, dummyHeaders, h2spec, pingData } from '../h2spec-client.js';
 import { verifyConnectionError, verifyEventType, verifyHeadersFrame, verifyPingFrameWithAck, verifyStreamError } from '../h2spec-verify.js';
-import { firstFrameIsSettings, post, prio, sendPreface, UNKNOWN_FRAME_HEADER } from './h2spec-support.js';
+import { firstFrameIsSettings, interruptFieldBlock, post, sendPreface, UNKNOWN_FRAME_HEADER } from './h2spec-support.js';
 import { sendAndWatch, serverMaxFrameSize } from './support.js';
 
 /* h2spec's http2/3 (starting HTTP/2) and http2/4 (frames: format, size, field blocks). */
@@ -101,25 +101,11 @@ export const HTTP2_3_4_CASES: H2Case[] = [
     id: 'http2/4.3/2',
     title: 'Sends a PRIORITY frame while sending the header blocks',
     // §4.3: a field block is a contiguous sequence of frames, with no frame of any other type or stream.
-    run: (conn, ctx) => {
-      const h = h2spec(conn);
-      return sendAndWatch(conn, ctx, () =>
-        h
-          .writeHeaders({ streamId: 1, endStream: false, endHeaders: false, block: h.encodeHeaders(commonHeaders(ctx)) })
-          .writePriority(1, prio(0, 255))
-          .writeContinuation(1, true, h.encodeHeaders(dummyHeaders(1))), verifyConnectionError(PROTOCOL_ERROR));
-    },
+    run: interruptFieldBlock('priority'),
   },
   {
     id: 'http2/4.3/3',
     title: 'Sends a HEADERS frame to another stream while sending the header blocks',
-    run: (conn, ctx) => {
-      const h = h2spec(conn);
-      return sendAndWatch(conn, ctx, () =>
-        h
-          .writeHeaders({ streamId: 1, endStream: false, endHeaders: false, block: h.encodeHeaders(commonHeaders(ctx)) })
-          .writeHeaders({ streamId: 3, endStream: true, endHeaders: true, block: h.encodeHeaders(commonHeaders(ctx)) })
-          .writeContinuation(1, true, h.encodeHeaders(dummyHeaders(1))), verifyConnectionError(PROTOCOL_ERROR));
-    },
+    run: interruptFieldBlock('headers'),
   },
 ];

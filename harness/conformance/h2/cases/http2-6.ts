@@ -1,8 +1,8 @@
 import { ErrorCode, MAX_WINDOW_SIZE, SettingId } from '../../../../server/http2/frames/constants.js';
 import type { H2Case } from '../case.js';
-import { commonHeaders, dummyHeaders, h2spec, pingData } from '../h2spec-client.js';
+import { commonHeaders, h2spec, pingData } from '../h2spec-client.js';
 import { verifyConnectionError, verifyPingFrameWithAck, verifySettingsFrameWithAck, verifyStreamError, waitEventByType } from '../h2spec-verify.js';
-import { get, post, prio, requireServerData } from './h2spec-support.js';
+import { get, post, prio, requireServerData, interruptFieldBlock } from './h2spec-support.js';
 import { sendAndWatch } from './support.js';
 
 /* h2spec's http2/6.1-6.5.3: DATA, HEADERS, PRIORITY, RST_STREAM, SETTINGS. */
@@ -47,26 +47,12 @@ export const HTTP2_6_CASES: H2Case[] = [
     id: 'http2/6.2/1',
     title: 'Sends a HEADERS frame without the END_HEADERS flag, and a PRIORITY frame',
     // A HEADERS frame without END_HEADERS MUST be followed by a CONTINUATION frame for the same stream.
-    run: (conn, ctx) => {
-      const h = h2spec(conn);
-      return sendAndWatch(conn, ctx, () =>
-        h
-          .writeHeaders({ streamId: 1, endStream: false, endHeaders: false, block: h.encodeHeaders(commonHeaders(ctx)) })
-          .writePriority(1, prio(0, 255))
-          .writeContinuation(1, true, h.encodeHeaders(dummyHeaders(1))), verifyConnectionError(PROTOCOL_ERROR));
-    },
+    run: interruptFieldBlock('priority'),
   },
   {
     id: 'http2/6.2/2',
     title: 'Sends a HEADERS frame to another stream while sending a HEADERS frame',
-    run: (conn, ctx) => {
-      const h = h2spec(conn);
-      return sendAndWatch(conn, ctx, () =>
-        h
-          .writeHeaders({ streamId: 1, endStream: false, endHeaders: false, block: h.encodeHeaders(commonHeaders(ctx)) })
-          .writeHeaders({ streamId: 3, endStream: true, endHeaders: true, block: h.encodeHeaders(commonHeaders(ctx)) })
-          .writeContinuation(1, true, h.encodeHeaders(dummyHeaders(1))), verifyConnectionError(PROTOCOL_ERROR));
-    },
+    run: interruptFieldBlock('headers'),
   },
   {
     id: 'http2/6.2/3',
