@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
@@ -25,8 +25,6 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const cache = path.join(ROOT, 'node_modules', '.cache', 'aeronet-test-build');
   mkdirSync(cache, { recursive: true });
   const dir = mkdtempSync(path.join(cache, 'build-'));
-  // mkdtemp makes it 0700; a test runs the CLI as an unprivileged user (the netem layer's skip), so let others read it.
-  chmodSync(dir, 0o755);
   const tsconfig = {
     extends: path.join(ROOT, 'tsconfig.json'),
     compilerOptions: { outDir: path.join(dir, 'dist'), rootDir: ROOT, noCheck: true, declaration: false, sourceMap: false, types: [] },

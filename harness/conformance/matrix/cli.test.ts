@@ -39,10 +39,10 @@ describe('aeronet conformance --matrix', () => {
     expect(m.breaksOnlyUnderFaults).toEqual([]);
   }, 120_000);
 
-  // Without root there is no netem backend. As root, run the CLI as nobody (setpriv, util-linux):
-  // the same answer, without booting a guest for minutes.
+  // Without root there is no netem backend. As root, run the CLI in a new user namespace (unshare,
+  // util-linux: uid 65534 there): the same answer, without booting a guest for minutes.
   it('--via-netem without root: the netem column alone, skipped with the reason', async () => {
-    const asNobody = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [process.execPath];
+    const asNobody = process.getuid?.() === 0 ? ['unshare', '--user', process.execPath] : [process.execPath];
     const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
       execFile(asNobody[0]!, [...asNobody.slice(1), CLI, 'conformance', 'h2', 'http2/6.5.2/1', '--via-netem', 'lossy'], { cwd: tmpdir(), timeout: 60_000 }, (err, stdout) => {
         resolve({ code: err === null ? 0 : ((err as { code?: number }).code ?? null), stdout });
