@@ -39,6 +39,12 @@ export function runHandler(handler: Handler, target: HandlerFailureTarget, logge
 
 function handlerFailed(target: HandlerFailureTarget, err: unknown, logger: Logger, connection: number): void {
   const response = target.response;
+  // The peer reset the stream (or left) while the handler was still at work, and its next call
+  // threw: an ordinary race, not a handler bug, and there is nobody left to answer.
+  if (response.aborted && !target.responded) {
+    logger.log('debug', 'http.handler-error-after-abort', { connection, method: target.request.method, target: target.request.target, error: String(err) });
+    return;
+  }
   if (response.finished && target.responded) {
     logger.log('warn', 'http.handler-error-after-response', { connection, error: String(err) });
     return;

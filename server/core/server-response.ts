@@ -37,6 +37,8 @@ export class ServerResponse implements Response {
   private declaredLength = -1;
   private written = 0;
   private encoder: Transform | null = null;
+  /** Torn down before it finished (the peer reset the stream or went away, or the handler failed mid-stream). */
+  private abortedBy: Error | null = null;
 
   constructor(
     private readonly sink: ResponseSink,
@@ -55,6 +57,15 @@ export class ServerResponse implements Response {
   /** Whether the application has started answering (possibly still compressing). */
   get started(): boolean {
     return this.begun;
+  }
+
+  /**
+   * The exchange was torn down before the response finished: nothing the handler does now can
+   * reach the peer. A handler still running (awaiting its body, say) learns it from the next call
+   * that would change the response, which throws saying so.
+   */
+  get aborted(): boolean {
+    return this.abortedBy !== null;
   }
 
   status(code: number): this {
@@ -212,6 +223,7 @@ export class ServerResponse implements Response {
   fail(reason: Error): void {
     if (this.phase === Phase.Finished) return;
     this.phase = Phase.Finished;
+    this.abortedBy = reason;
     this.encoder?.destroy();
     this.sink.abort(reason);
   }
@@ -270,6 +282,7 @@ export class ServerResponse implements Response {
   }
 
   private assertMutable(): void {
+    if (this.abortedBy !== null) throw new Error(`the exchange was torn down (${this.abortedBy.message}): the response can no longer change`);
     if (this.phase !== Phase.Fresh || this.begun) throw new Error('cannot change header fields after the response has started');
   }
 }
