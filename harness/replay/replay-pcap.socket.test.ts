@@ -13,7 +13,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loopbackCaptureUnavailable, startLoopbackCapture, type LoopbackCapture } from '../proxy/layer/loopback-capture.js';
 import { startTestServer, type TestServer } from '../../server/test-support/test-server.js';
 import { parseResponses } from '../http/response-parser.js';
-import { readPcapFile } from './pcap-reader.js';
+import { readPcapFile, TCP_FIN } from './pcap-reader.js';
 import { tcpFlows } from './tcp-flows.js';
 import { replayPcapFile } from './replay-into-sim.js';
 
@@ -36,6 +36,19 @@ afterEach(async () => {
   await server?.close();
   server = null;
 });
+
+/** Poll the capture until it holds a FIN from the server's port and one to it (at most 5 s: a loaded machine is slow, not wrong). */
+async function untilBothFins(file: string, port: number): Promise<void> {
+  for (let waited = 0; waited < 5000; waited += 25) {
+    try {
+      const segments = (await readPcapFile(file)).segments.filter((s) => (s.flags & TCP_FIN) !== 0);
+      if (segments.some((s) => s.src.port === port) && segments.some((s) => s.dst.port === port)) return;
+    } catch {
+      // The file may not have its header yet.
+    }
+    await sleep(25);
+  }
+}
 
 /** aeronet on a kernel socket (compression off, as on the sim) and tcpdump on its port, listening. */
 async function serveAndCapture(): Promise<{ port: number; capture: LoopbackCapture }> {
@@ -69,8 +82,8 @@ describe('replay-pcap on a tcpdump capture of a real exchange', () => {
         }
       });
     });
-    // The server's own close (its FIN after GOAWAY or the last response) may still be on its way.
-    await sleep(300);
+    // The last FIN may still be on its way into the capture.
+    await untilBothFins(cap.file, port);
     await cap.stop();
     const real = parseResponses(received, { head: [false, false, false, true, false], closed: true });
     expect(real.responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
@@ -115,8 +128,9 @@ describe('replay-pcap on a tcpdump capture of a real exchange', () => {
     // Larger than the initial 65,535-octet window: the client's WINDOW_UPDATEs are replayed too.
     answers.push(...(await Promise.all([request({ ':path': '/bytes/100000' }), request({ ':path': '/echo', ':method': 'POST', 'content-type': 'text/plain' }, 'echo me')])));
     await new Promise<void>((resolve) => session.close(() => resolve()));
-    // The server's own close (its FIN after GOAWAY or the last response) may still be on its way.
-    await sleep(300);
+    // The server's own close (its FIN after GOAWAY or the last response) may still be on its way:
+    // wait until the capture (tcpdump -U writes each packet at once) holds a FIN from each side.
+    await untilBothFins(cap.file, port);
     await cap.stop();
 
     const report = await replayPcapFile(cap.file);
