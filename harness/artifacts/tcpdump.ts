@@ -2,8 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 
 /** A running tcpdump writing one classic pcap. */
 export interface Tcpdump {
-  /** Stop it and let it flush; resolves once it has exited. */
-  stop(): Promise<void>;
+  /** Stop it and let it flush; resolves once it has exited, with its own count of what it missed. */
+  stop(): Promise<TcpdumpStats | null>;
+}
+
+/** tcpdump's closing counts (null when it printed none): packets the kernel dropped were never written. */
+export interface TcpdumpStats {
+  captured: number;
+  droppedByKernel: number;
 }
 
 export interface TcpdumpOptions {
@@ -26,7 +32,9 @@ export interface TcpdumpOptions {
  * drops to a user that may not own the folder).
  */
 export async function startTcpdump(options: TcpdumpOptions): Promise<Tcpdump> {
-  const argv = [...(options.prefix ?? []), 'tcpdump', '-i', options.iface, '--immediate-mode', '-U', '-s', '0', '-n', '-Z', 'root', '-w', options.file, ...(options.filter ? [options.filter] : [])];
+  // -B: a 16 MiB capture buffer (the default 2 MiB overflows when a loaded machine starves tcpdump
+  // during a burst of 64 KiB loopback segments, and the kernel drops what does not fit).
+  const argv = [...(options.prefix ?? []), 'tcpdump', '-i', options.iface, '--immediate-mode', '-U', '-B', '16384', '-s', '0', '-n', '-Z', 'root', '-w', options.file, ...(options.filter ? [options.filter] : [])];
   const child: ChildProcess = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const startMs = options.startMs ?? 5000;
@@ -47,13 +55,17 @@ export async function startTcpdump(options: TcpdumpOptions): Promise<Tcpdump> {
   });
   return {
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      // The last packets (a FIN) may still be on their way.
-      await new Promise((r) => setTimeout(r, 100));
-      child.kill('SIGINT');
-      const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(kill);
+      if (child.exitCode === null && child.signalCode === null) {
+        // The last packets (a FIN) may still be on their way.
+        await new Promise((r) => setTimeout(r, 100));
+        child.kill('SIGINT');
+        const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(kill);
+      }
+      const captured = /(\d+) packets? captured/.exec(err);
+      const dropped = /(\d+) packets? dropped by kernel/.exec(err);
+      return captured && dropped ? { captured: Number(captured[1]), droppedByKernel: Number(dropped[1]) } : null;
     },
   };
 }

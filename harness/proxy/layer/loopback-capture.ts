@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { startTcpdump } from '../../artifacts/tcpdump.js';
+import { startTcpdump, type TcpdumpStats } from '../../artifacts/tcpdump.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,8 +8,8 @@ import path from 'node:path';
 export interface LoopbackCapture {
   /** The pcap file (written as packets arrive, -U). */
   readonly file: string;
-  /** Stop tcpdump and let it flush; resolves once it has exited. */
-  stop(): Promise<void>;
+  /** Stop tcpdump and let it flush; resolves once it has exited, with its drop count. */
+  stop(): Promise<TcpdumpStats | null>;
   /** Delete the file (a passing run keeps nothing). */
   discard(): void;
 }
