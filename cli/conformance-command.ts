@@ -4,7 +4,6 @@ import { conformanceH1Command } from './conformance-h1-command.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { verdictWithFaults } from '../harness/conformance/faults-report.js';
 import { AERONET_PATHS } from '../harness/conformance/h2/aeronet-target.js';
 import { runH2SuiteUnderFaults } from '../harness/conformance/h2/faults.js';
@@ -16,6 +15,7 @@ import { socketTarget } from '../harness/conformance/h2/target.js';
 import { compareWithH2spec, renderComparison } from '../harness/conformance/h2spec/compare.js';
 import { parseH2specJunit } from '../harness/conformance/h2spec/junit.js';
 import { h2specArgs, locateH2spec, runH2spec } from '../harness/conformance/h2spec/run-h2spec.js';
+import { parseFlagsAndPositionals } from './parse-flags.js';
 import { UsageError } from './usage-error.js';
 
 export { DEFAULT_FAULT_SEEDS } from '../harness/conformance/faults.js';
@@ -39,40 +39,27 @@ export { DEFAULT_FAULT_SEEDS } from '../harness/conformance/faults.js';
 export async function conformanceCommand(args: string[]): Promise<number> {
   // `conformance h1 ...` has its own flags (and parser); everything else is for the HTTP/2 suite.
   if (args[0] === 'h1') return conformanceH1Command(args.slice(1));
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        tls: { type: 'boolean', default: false },
-        insecure: { type: 'boolean', default: false },
-        servername: { type: 'string' },
-        strict: { type: 'boolean', default: false },
-        timeout: { type: 'string' },
-        'stall-wait': { type: 'string' },
-        'stall-limit': { type: 'string' },
-        path: { type: 'string' },
-        'post-path': { type: 'string' },
-        'large-path': { type: 'string' },
-        junit: { type: 'string' },
-        json: { type: 'string' },
-        faults: { type: 'string' },
-        seeds: { type: 'string' },
-        'split-limit': { type: 'string' },
-        'with-h2spec': { type: 'boolean', default: false },
-        ...MATRIX_OPTIONS,
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if (values['help'] === true) throw new UsageError(null);
+  const { values, positionals } = parseFlagsAndPositionals(args, {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    tls: { type: 'boolean', default: false },
+    insecure: { type: 'boolean', default: false },
+    servername: { type: 'string' },
+    strict: { type: 'boolean', default: false },
+    timeout: { type: 'string' },
+    'stall-wait': { type: 'string' },
+    'stall-limit': { type: 'string' },
+    path: { type: 'string' },
+    'post-path': { type: 'string' },
+    'large-path': { type: 'string' },
+    junit: { type: 'string' },
+    json: { type: 'string' },
+    faults: { type: 'string' },
+    seeds: { type: 'string' },
+    'split-limit': { type: 'string' },
+    'with-h2spec': { type: 'boolean', default: false },
+    ...MATRIX_OPTIONS,
+  });
   const [suite, ...filter] = positionals;
   if (suite === undefined) throw new UsageError('conformance needs a suite: h2');
   if (suite !== 'h2') throw new UsageError(`unknown conformance suite "${suite}" (available: h2)`);

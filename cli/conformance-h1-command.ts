@@ -1,7 +1,6 @@
 import { faultsFlags, reachable, refuseFaultOnlyFlags, remoteEndpoint } from './conformance-options.js';
 import { h1MatrixCommand, MATRIX_OPTIONS, MATRIX_USAGE, refuseMatrixOnlyFlags, wantsMatrix } from './conformance-matrix.js';
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { DEFAULT_FAULT_SEEDS, DEFAULT_SPLIT_LIMIT } from '../harness/conformance/faults.js';
 import { verdictWithFaults } from '../harness/conformance/faults-report.js';
 import { runH1SuiteUnderFaults } from '../harness/conformance/h1/faults.js';
@@ -9,6 +8,7 @@ import type { SuiteReport } from '../harness/conformance/h1/run-suite.js';
 import { renderH1Json, renderH1Junit, renderH1Text } from '../harness/conformance/h1/report.js';
 import { DEFAULT_MISSING_PATH, DEFAULT_TIMEOUT_MS, runH1Suite, selectH1Cases, summarize } from '../harness/conformance/h1/run-suite.js';
 import { socketTarget } from '../harness/conformance/h1/target.js';
+import { parseFlagsAndPositionals } from './parse-flags.js';
 import { UsageError } from './usage-error.js';
 
 /** The usage lines for `conformance h1`, for the CLI's help text (cli/usage.ts). */
@@ -44,40 +44,26 @@ ${MATRIX_USAGE}  IDs or groups select cases (h1, h1/chunked, smuggling, smugglin
  * `conformance h2 --faults` (harness/conformance/h1/faults.ts). `args` are the arguments after "h1". Prints the report tree;
  * returns 1 when a case fails, and throws UsageError (exit 2) on a usage error.
  *
- * Flags are parsed with node's parseArgs directly, as `conformance h2` does: parse-flags.ts
- * refuses positionals, and the case filter is positional.
+ * Flags and positionals: parseFlagsAndPositionals (parse-flags.ts).
  */
 export async function conformanceH1Command(args: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  let filter: string[];
-  try {
-    ({ values, positionals: filter } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        tls: { type: 'boolean', default: false },
-        insecure: { type: 'boolean', default: false },
-        servername: { type: 'string' },
-        timeout: { type: 'string' },
-        path: { type: 'string', default: '/' },
-        'echo-path': { type: 'string' },
-        'missing-path': { type: 'string' },
-        junit: { type: 'string' },
-        json: { type: 'string' },
-        faults: { type: 'string' },
-        seeds: { type: 'string' },
-        'split-limit': { type: 'string' },
-        ...MATRIX_OPTIONS,
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if (values['help'] === true) throw new UsageError(null);
+  const { values, positionals: filter } = parseFlagsAndPositionals(args, {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    tls: { type: 'boolean', default: false },
+    insecure: { type: 'boolean', default: false },
+    servername: { type: 'string' },
+    timeout: { type: 'string' },
+    path: { type: 'string', default: '/' },
+    'echo-path': { type: 'string' },
+    'missing-path': { type: 'string' },
+    junit: { type: 'string' },
+    json: { type: 'string' },
+    faults: { type: 'string' },
+    seeds: { type: 'string' },
+    'split-limit': { type: 'string' },
+    ...MATRIX_OPTIONS,
+  });
   if (wantsMatrix(values)) return h1MatrixCommand(values, filter, checkCommon(values, filter));
   refuseMatrixOnlyFlags(values);
   if (typeof values['faults'] === 'string') return underFaults(values, filter);

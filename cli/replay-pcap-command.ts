@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { PcapError } from '../harness/replay/pcap-reader.js';
 import { ms, replayPcapFile, ReplaySelectionError, type ConnectionReport, type ReplayReport, type ServerClose } from '../harness/replay/replay-into-sim.js';
 import type { ExchangeReading, ResponseSeen } from '../harness/replay/read-exchange.js';
+import { parseFlagsAndPositionals } from './parse-flags.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -15,28 +15,14 @@ import { UsageError } from './usage-error.js';
  * hang); 1 when it misbehaved (each broken rule printed); 2 on a usage error, an unreadable or
  * unsupported file, or a capture with nothing that can be replayed.
  *
- * Flags are parsed with node's parseArgs directly, as the conformance commands do: parse-flags.ts
- * refuses positionals, and the capture file is one.
+ * Flags and positionals: parseFlagsAndPositionals (parse-flags.ts).
  */
 export async function replayPcapCommand(args: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        'server-port': { type: 'string' },
-        connection: { type: 'string' },
-        json: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if (values['help'] === true) throw new UsageError(null);
+  const { values, positionals } = parseFlagsAndPositionals(args, {
+    'server-port': { type: 'string' },
+    connection: { type: 'string' },
+    json: { type: 'string' },
+  });
   if (positionals.length !== 1) throw new UsageError(`replay-pcap takes exactly one capture file, got ${positionals.length === 0 ? 'none' : positionals.length}`);
   const file = positionals[0]!;
   const serverPort = intFlag(values['server-port'], '--server-port', 1, 65535);
