@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { matrixReport } from '../harness/report/build-report.js';
-import { writeReports } from '../harness/report/write-report.js';
+import { reportDirProblem, writeReports } from '../harness/report/write-report.js';
 import { matrixFailed } from '../harness/conformance/matrix/build-matrix.js';
 import { NETEM_MATRIX_PROFILES, parseNetemProfiles } from '../harness/conformance/matrix/netem-profiles.js';
 import { PROXY_TOXICS, parseProxyToxics } from '../harness/conformance/matrix/proxy-toxics.js';
@@ -137,6 +137,10 @@ export function caseFlagsFrom(values: FlagValues, names: readonly string[]): str
 /** Run it: progress on stderr (one line per column), the matrix on stdout; exit 1 on any failed cell. */
 export async function matrixCommand(suite: SuiteName, values: FlagValues, filter: readonly string[], inputs: { caseOptions: MatrixCaseOptions; caseFlags: string[] }): Promise<number> {
   const { options, done } = matrixOptionsFromFlags(suite, values, filter, inputs);
+  if (typeof values['report'] === 'string') {
+    const problem = reportDirProblem(path.resolve(values['report']));
+    if (problem !== null) throw new UsageError(`--report: ${problem}`);
+  }
   const startedAt = new Date();
   const matrix = await runConformanceMatrix(suite, {
     ...options,

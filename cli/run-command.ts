@@ -7,7 +7,7 @@ import { Progress } from '../harness/runner/progress.js';
 import { runLayers, type PlannedLayer } from '../harness/runner/run-layers.js';
 import { parseShard, shardGroups, type Shard } from '../harness/runner/shard.js';
 import { buildReport } from '../harness/report/build-report.js';
-import { writeReports } from '../harness/report/write-report.js';
+import { reportDirProblem, writeReports } from '../harness/report/write-report.js';
 import type { LayerName } from '../harness/report/report-model.js';
 import { findScenario } from '../scenarios/index.js';
 import { UsageError } from './usage-error.js';
@@ -65,6 +65,10 @@ export async function runCommand(args: string[]): Promise<number> {
     const owner = names.find((n) => layerByName(n).find(wanted) !== undefined);
     if (owner === undefined) throw new UsageError(`unknown ${names.length === 1 ? `${names[0]} ` : ''}scenario "${wanted}" (see ${names.length === 1 ? `--layer ${names[0]} ` : ''}--list)`);
     selected = [{ name: owner, scenarios: [layerByName(owner).find(wanted)!] }];
+  }
+  if (values.report !== undefined && !values.list) {
+    const problem = reportDirProblem(path.resolve(values.report));
+    if (problem !== null) throw new UsageError(`--report: ${problem}`);
   }
   if (values.list) {
     // With --shard, the shard's share (what a CI matrix job would run); else every scenario, self-tests too.

@@ -129,6 +129,9 @@ describe('run --report and report --merge', () => {
       [['report', '--junit', 'x.xml', '--out', 'x.txt'], /--out for --junit is an \.html file/],
       [['report', '--junit', 'missing.xml', '--out', 'x.html'], /cannot read missing\.xml: ENOENT/],
       [['report', '--merge', tmp, '--out', path.join(tmp, 'o')], /report\.json: ENOENT/],
+      // A report folder that cannot be written is refused before anything runs.
+      [['run', '--seeds', '1', '--report', '/etc/hostname/report'], /--report: cannot write the report to \/etc\/hostname\/report: ENOTDIR/],
+      [['conformance', 'h1', '--faults', 'choppy', '--matrix', '--layers', 'sim', '--report', '/etc/hostname/x'], /--report: cannot write the report to \/etc\/hostname\/x: ENOTDIR/],
     ];
     for (const [args, message] of cases) {
       const r = await run(args);
