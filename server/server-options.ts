@@ -37,6 +37,12 @@ export interface ServerOptions {
    * or the HTTP/1.1 Upgrade). `false` serves HTTP/1.1 only.
    */
   http2?: Http2Options | false;
+  /**
+   * A CPU clock in microseconds (e.g. from process.cpuUsage()), for the work meters that accept()
+   * returns: each connection's input and drain turns are timed with it. Unset, nothing is timed
+   * and protocol code reads no clock at all.
+   */
+  cpuClock?: () => number;
 }
 
 /** HTTP/2 settings, defences and timeouts; anything left out keeps its default. */

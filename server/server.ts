@@ -3,6 +3,7 @@ import tls from 'node:tls';
 import { CompressionPolicy } from './core/compression-policy.js';
 import { silentLogger, type Logger } from './core/logger.js';
 import type { Handler } from './core/types.js';
+import { WorkMeter } from './core/work-meter.js';
 import { Http1Connection } from './http1/http1-connection.js';
 import { Http2Connection } from './http2/http2-connection.js';
 import { h2cUpgrade } from './http2/h2c-upgrade.js';
@@ -92,11 +93,11 @@ export class AeronetServer {
           }
         : null,
       upgrades: new Map(Object.entries(options.upgrades ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
-      priorKnowledge: http2 !== null ? (transport, initial) => this.serveHttp2(transport, { prefaceReceived: false, initial }) : null,
+      priorKnowledge: http2 !== null ? (transport, initial, meter) => this.serveHttp2(transport, { prefaceReceived: false, initial, meter }) : null,
     };
     if (http2 !== null && !this.config.upgrades.has('h2c')) {
-      (this.config.upgrades as Map<string, UpgradeHandler>).set('h2c', h2cUpgrade((transport, leftover, settingsPayload, request) => {
-        this.serveHttp2(transport, { prefaceReceived: false, initial: leftover, upgrade: { settingsPayload, request } });
+      (this.config.upgrades as Map<string, UpgradeHandler>).set('h2c', h2cUpgrade((transport, leftover, settingsPayload, request, meter) => {
+        this.serveHttp2(transport, { prefaceReceived: false, initial: leftover, upgrade: { settingsPayload, request }, meter });
       }));
     }
     const handler: Handler = options.handler;
@@ -118,19 +119,25 @@ export class AeronetServer {
     return this.connections.size;
   }
 
-  /** Serve one connection over any Transport. */
-  accept(transport: Transport): void {
+  /**
+   * Serve one connection over any Transport. Returns the connection's work meter (what the peer
+   * made the server do, readable after the connection ends), or null when it was refused.
+   */
+  accept(transport: Transport): WorkMeter | null {
     if (this.draining || this.connections.size >= this.maxConnections) {
       this.logger.log('warn', 'server.connection-refused', { reason: this.draining ? 'draining' : 'max-connections', remote: transport.info.remoteAddress });
       transport.reset();
-      return;
+      return null;
     }
+    const meter = new WorkMeter(this.options.cpuClock ?? null);
     if (transport.info.alpnProtocol === 'h2' && this.http2 !== null) {
-      this.serveHttp2(transport, { prefaceReceived: false });
-      return;
+      this.serveHttp2(transport, { prefaceReceived: false, meter });
+      return meter;
     }
-    const conn = new Http1Connection(transport, this.context, this.config);
-    this.connections.set(conn.id, conn);
+    const conn = new Http1Connection(transport, this.context, this.config, meter);
+    // A connection that handed itself over at once (h2c prior knowledge) has already left.
+    if (!conn.isClosed) this.connections.set(conn.id, conn);
+    return meter;
   }
 
   private serveHttp2(transport: Transport, options: ConstructorParameters<typeof Http2Connection>[3]): void {

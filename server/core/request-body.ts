@@ -1,5 +1,6 @@
 import type { RequestBody } from './types.js';
 import { collectBody, parseJsonBody } from './body-reading.js';
+import type { WorkMeter } from './work-meter.js';
 
 /** What a body stream needs from the protocol connection carrying it. */
 export interface BodySource {
@@ -32,6 +33,8 @@ export class RequestBodyStream implements RequestBody {
     private readonly source: BodySource,
     readonly empty: boolean,
     private readonly defaultLimit: number,
+    /** The connection's meter: queued bytes count as held by the connection until releaseMeter(). */
+    private meter: WorkMeter | null = null,
   ) {
     if (empty) this.ended = true;
   }
@@ -42,6 +45,7 @@ export class RequestBodyStream implements RequestBody {
     if (this.consumed) return; // the application abandoned the body: discard
     this.queue.push(chunk);
     this.queued += chunk.length;
+    this.meter?.retain(chunk.length);
     if (!this.paused && this.queued > HIGH_WATER_MARK) {
       this.paused = true;
       this.source.pause();
@@ -74,10 +78,17 @@ export class RequestBodyStream implements RequestBody {
     return this.readStarted;
   }
 
+  /** Protocol side: the connection lets go of this exchange; what is still queued is the application's now. */
+  releaseMeter(): void {
+    this.meter?.retain(-this.queued);
+    this.meter = null;
+  }
+
   /** Protocol side: drop what is queued and whatever still arrives (response already sent). */
   discard(): void {
     this.consumed = true;
     this.queue.length = 0;
+    this.meter?.retain(-this.queued);
     this.queued = 0;
     this.releasePause();
   }
@@ -88,6 +99,7 @@ export class RequestBodyStream implements RequestBody {
       const chunk = this.queue.shift();
       if (chunk !== undefined) {
         this.queued -= chunk.length;
+        this.meter?.retain(-chunk.length);
         if (this.paused && this.queued <= HIGH_WATER_MARK / 2) this.releasePause();
         yield chunk;
         continue;

@@ -7,6 +7,7 @@ import { Tunnel } from '../core/tunnel.js';
 import { runHandler } from '../core/run-handler.js';
 import { connectAllowed, dialConnectTarget } from '../core/connect-dial.js';
 import { nextConnectionId } from '../core/connection-id.js';
+import { WorkMeter, type RetainedProbe } from '../core/work-meter.js';
 import { matchPreface, matchedPrefaceOctets, PREFACE_REQUEST_LINE_LENGTH } from '../http2/frames/preface.js';
 import { RequestParser, type RequestParserEvents } from './request-parser.js';
 import { HttpParseError } from './parse-error.js';
@@ -44,7 +45,7 @@ type PauseReason = 'body' | 'pipeline' | 'takeover';
  * client cannot make the server queue unbounded work. The request body is streamed to the
  * handler with backpressure; the response is streamed to the peer with backpressure.
  */
-export class Http1Connection implements TransportEvents, RequestParserEvents {
+export class Http1Connection implements TransportEvents, RequestParserEvents, RetainedProbe {
   readonly id = nextConnectionId();
   readonly date: HttpDate;
   private readonly parser: RequestParser;
@@ -76,7 +77,10 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
     readonly transport: Transport,
     readonly context: ConnectionContext,
     readonly config: Http1Config,
+    /** Work done for the peer (amplification budgets); handed on with the transport to h2c. */
+    readonly meter: WorkMeter = new WorkMeter(),
   ) {
+    meter.watch(this);
     this.date = new HttpDate(context.clock);
     this.parser = new RequestParser(this, config.limits);
     this.deadline = new Deadline(context.clock, () => this.onDeadline());
@@ -116,6 +120,33 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
   // ---- TransportEvents ----
 
   onData(data: Buffer): void {
+    this.meter.read(data.length);
+    const timed = this.meter.beginTurn();
+    try {
+      this.receive(data);
+    } finally {
+      this.meter.endTurn(timed);
+    }
+  }
+
+  /** What the meter counts as held right now: input waiting, the parser's partial head, output queued. */
+  retainedBytes(): number {
+    return this.heldBytes + this.parser.heldBytes + (this.prefaceCheck === null ? 0 : this.prefaceCheck.length) + this.transport.writableLength;
+  }
+
+  /** Every byte of our output goes through these two, so the meter sees it. */
+  write(chunk: Uint8Array): boolean {
+    this.meter.wrote(chunk.length);
+    return this.transport.write(chunk);
+  }
+
+  /** The string is latin1, one byte per character. */
+  writeLatin1(text: string): boolean {
+    this.meter.wrote(text.length);
+    return this.transport.writeLatin1(text);
+  }
+
+  private receive(data: Buffer): void {
     if (this.closing || this.detached) return;
     let chunk = data;
     if (this.prefaceCheck !== null) {
@@ -170,6 +201,15 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
   }
 
   onDrain(): void {
+    const timed = this.meter.beginTurn();
+    try {
+      this.drained();
+    } finally {
+      this.meter.endTurn(timed);
+    }
+  }
+
+  private drained(): void {
     this.blocked = false;
     this.sendStall.clear();
     const waiters = this.drainWaiters;
@@ -196,6 +236,8 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
       this.current.response.fail(new Error('connection closed'));
     }
     this.onDrain(); // release writers waiting on a transport that is gone
+    this.current?.body.releaseMeter();
+    this.meter.end();
     this.context.connectionClosed(this);
   }
 
@@ -334,6 +376,7 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
   // ---- Application dispatch ----
 
   private dispatch(ex: Http1Exchange): void {
+    this.meter.handlerCalled();
     runHandler(this.context.handler, ex, this.context.logger, this.id);
   }
 
@@ -360,6 +403,8 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
   }
 
   responseFinished(ex: Http1Exchange): void {
+    // A response queued outside a turn (an async handler); within one, the turn's end samples.
+    if (!this.feeding) this.meter.sample();
     if (ex !== this.current) return;
     if (!ex.messageComplete) {
       // Answered before the request body was read to its end. If the client is waiting for
@@ -385,6 +430,7 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
   }
 
   private completeExchange(): void {
+    this.current?.body.releaseMeter();
     this.current = null;
     this.pendingUpgrade = null;
     this.setReadPaused('body', false);
@@ -461,8 +507,11 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
   private writeStandalone(status: number, body: string): void {
     const bytes = Buffer.from(body, 'utf8');
     const head = serializeHead(status, [['content-type', 'text/plain; charset=utf-8']], { kind: 'length', length: bytes.length }, 'close', this.date.get(this.now()));
-    this.transport.writeLatin1(head);
-    this.transport.write(bytes);
+    this.meter.responded();
+    this.writeLatin1(head);
+    // RFC 9110 §9.3.2: no content in a response to HEAD, once the request line said HEAD.
+    if (this.parser.requestMethod !== 'HEAD') this.write(bytes);
+    this.meter.sample(); // may be a timer's write (408), outside any turn
     this.closeTransport();
   }
 
@@ -562,9 +611,10 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
       const fields: Array<[string, string]> = [['connection', 'upgrade'], ['upgrade', token], ...(upgrade.responseFields?.(ex.head) ?? [])];
       let head = 'HTTP/1.1 101 Switching Protocols\r\n';
       for (const [n, v] of fields) head += `${n}: ${v}\r\n`;
-      this.transport.write(Buffer.from(head + '\r\n', 'latin1'));
+      this.meter.responded();
+      this.write(Buffer.from(head + '\r\n', 'latin1'));
       this.context.logger.log('info', 'http1.upgrade', { connection: this.id, protocol: token });
-      upgrade.upgrade(ex.head, Buffer.concat(this.upgradeBody), handedOver, leftover);
+      upgrade.upgrade(ex.head, Buffer.concat(this.upgradeBody), handedOver, leftover, this.meter);
       return;
     }
     void this.connect(ex, leftover);
@@ -574,7 +624,7 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
   private handOverToHttp2(initial: Buffer): void {
     const transport = this.leaveRegistry();
     this.context.logger.log('debug', 'http1.h2c-prior-knowledge', { connection: this.id });
-    this.config.priorKnowledge!(transport, initial);
+    this.config.priorKnowledge!(transport, initial, this.meter);
   }
 
   /** For a protocol that registers its own connection: this one is done now, and forgotten. */
@@ -637,7 +687,8 @@ export class Http1Connection implements TransportEvents, RequestParserEvents {
     }
     const handedOver = this.detach();
     // RFC 9110 §9.3.6: a 2xx to CONNECT has no Content-Length or Transfer-Encoding.
-    this.transport.write(Buffer.from(`HTTP/1.1 200 Connection Established\r\ndate: ${this.date.get()}\r\n\r\n`, 'latin1'));
+    this.meter.responded();
+    this.write(Buffer.from(`HTTP/1.1 200 Connection Established\r\ndate: ${this.date.get()}\r\n\r\n`, 'latin1'));
     this.context.logger.log('info', 'http1.tunnel-open', { connection: this.id, target: authority });
     const logger = this.context.logger;
     const id = this.id;

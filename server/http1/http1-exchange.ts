@@ -41,7 +41,7 @@ export class Http1Exchange implements ResponseSink, BodySource, HandlerFailureTa
     this.closeAfter = closeAfter;
     this.suppressBody = head.method === 'HEAD';
     const conn = connection;
-    this.body = new RequestBodyStream(this, head.framing.kind === 'none', conn.config.limits.maxBodyBytes);
+    this.body = new RequestBodyStream(this, head.framing.kind === 'none', conn.config.limits.maxBodyBytes, conn.meter);
     const maxDecoded = conn.config.maxDecompressedBodyBytes;
     let body: RequestBodyStream | DecodedRequestBody = this.body;
     if (maxDecoded !== null && head.framing.kind !== 'none') {
@@ -87,7 +87,8 @@ export class Http1Exchange implements ResponseSink, BodySource, HandlerFailureTa
     // RFC 9110 §10.1.1: tell a waiting client to send the content, unless a final status went out.
     if (this.head.expectContinue && !this.continueSent && !this.response.headersSent && !this.responded) {
       this.continueSent = true;
-      this.connection.transport.write(CONTINUE);
+      this.connection.meter.responded();
+      this.connection.write(CONTINUE);
     }
   }
 
@@ -99,7 +100,8 @@ export class Http1Exchange implements ResponseSink, BodySource, HandlerFailureTa
   // ResponseSink
 
   sendWhole(status: number, fields: FieldList, body: Uint8Array | string | null): void {
-    const transport = this.connection.transport;
+    // Through the connection, which meters what goes out.
+    const transport = this.connection;
     let ok = true;
     const noContent = statusHasNoContent(status);
     if (typeof body === 'string') {
@@ -145,11 +147,12 @@ export class Http1Exchange implements ResponseSink, BodySource, HandlerFailureTa
       this.closeAfter = true;
     }
     this.framing = framing;
-    if (!this.connection.transport.writeLatin1(this.headString(status, fields, framing))) this.connection.noteWriteBlocked();
+    if (!this.connection.writeLatin1(this.headString(status, fields, framing))) this.connection.noteWriteBlocked();
   }
 
   writeBody(chunk: Uint8Array): boolean {
-    const transport = this.connection.transport;
+    // Through the connection, which meters what goes out.
+    const transport = this.connection;
     if (this.suppressBody || this.framing.kind === 'none' || chunk.length === 0) return true;
     let ok: boolean;
     if (this.framing.kind !== 'chunked') ok = transport.write(chunk);
@@ -172,7 +175,7 @@ export class Http1Exchange implements ResponseSink, BodySource, HandlerFailureTa
 
   endStream(trailers: FieldList | null): void {
     // Trailers only exist in the chunked coding (RFC 9112 §7.1.2); otherwise they are dropped.
-    if (this.framing.kind === 'chunked' && !this.suppressBody) this.connection.transport.writeLatin1(lastChunk(trailers));
+    if (this.framing.kind === 'chunked' && !this.suppressBody) this.connection.writeLatin1(lastChunk(trailers));
     if (this.framing.kind === 'close') this.closeAfter = true;
     this.finishResponse();
   }
@@ -190,7 +193,9 @@ export class Http1Exchange implements ResponseSink, BodySource, HandlerFailureTa
     this.connection.abortExchange(this, reason);
   }
 
+  /** Called once per final response head: the meter counts it as one response. */
   private headString(status: number, fields: FieldList, framing: ResponseFraming): string {
+    this.connection.meter.responded();
     const connection = this.connection.connectionField(this);
     return serializeHead(status, fields, framing, connection, this.connection.date.get(this.connection.now()));
   }

@@ -3,6 +3,7 @@ import type { Handler } from '../core/types.js';
 import type { Logger } from '../core/logger.js';
 import type { Clock } from '../transport/clock.js';
 import type { Transport } from '../transport/transport.js';
+import type { WorkMeter } from '../core/work-meter.js';
 import type { Http1Limits } from './limits.js';
 import type { RequestHead } from './request-head.js';
 
@@ -51,9 +52,10 @@ export interface UpgradeHandler {
   responseFields?(head: RequestHead): Array<[string, string]>;
   /**
    * Called once 101 Switching Protocols has been queued: the transport now belongs to the
-   * handler. `body` is the request's content; `leftover` holds bytes that followed the request.
+   * handler. `body` is the request's content; `leftover` holds bytes that followed the request
+   * (already counted by `meter`, the connection's work meter, which a protocol may go on feeding).
    */
-  upgrade(head: RequestHead, body: Buffer, transport: Transport, leftover: Buffer): void;
+  upgrade(head: RequestHead, body: Buffer, transport: Transport, leftover: Buffer, meter: WorkMeter): void;
   /**
    * The new protocol is a server connection of its own (h2c), registered with the server by the
    * handler: the HTTP/1.1 connection leaves the registry at once instead of following the transport.
@@ -76,9 +78,10 @@ export interface Http1Config {
   upgrades: ReadonlyMap<string, UpgradeHandler>;
   /**
    * h2c with prior knowledge (RFC 9113 §3.3): a connection that opens with the HTTP/2 preface is
-   * handed, with the bytes read so far, to this; null when HTTP/2 is off.
+   * handed, with the bytes read so far (already counted by the meter it goes on feeding), to this;
+   * null when HTTP/2 is off.
    */
-  priorKnowledge: ((transport: Transport, initial: Buffer) => void) | null;
+  priorKnowledge: ((transport: Transport, initial: Buffer, meter: WorkMeter) => void) | null;
 }
 
 /** What a connection needs from the server that owns it. */

@@ -1,6 +1,7 @@
 import type { RequestHead } from '../http1/request-head.js';
 import type { UpgradeHandler } from '../http1/http1-options.js';
 import type { Transport } from '../transport/transport.js';
+import type { WorkMeter } from '../core/work-meter.js';
 import type { UpgradedRequest } from './http2-connection.js';
 
 /** Fields that belong to the HTTP/1.1 hop and the upgrade itself, not to the HTTP/2 request. */
@@ -12,14 +13,15 @@ const HOP_FIELDS = new Set(['connection', 'upgrade', 'http2-settings', 'keep-ali
  * HTTP2-Settings field (the base64url payload of a SETTINGS frame) switches the connection to
  * HTTP/2, and the request is answered on stream 1. Anything else is answered over HTTP/1.1.
  */
-export function h2cUpgrade(start: (transport: Transport, leftover: Buffer, settingsPayload: Buffer, request: UpgradedRequest) => void): UpgradeHandler {
+export function h2cUpgrade(start: (transport: Transport, leftover: Buffer, settingsPayload: Buffer, request: UpgradedRequest, meter: WorkMeter) => void): UpgradeHandler {
   return {
     takesConnection: true,
     accepts(head: RequestHead): boolean {
       return settingsPayloadOf(head) !== null;
     },
-    upgrade(head, body, transport, leftover) {
-      start(transport, leftover, settingsPayloadOf(head)!, { fields: requestFields(head, body.length), body });
+    upgrade(head, body, transport, leftover, meter) {
+      // The HTTP/2 connection goes on feeding the HTTP/1.1 connection's meter: one connection, one count.
+      start(transport, leftover, settingsPayloadOf(head)!, { fields: requestFields(head, body.length), body }, meter);
     },
   };
 }

@@ -4,6 +4,7 @@ import { HttpDate } from '../core/http-date.js';
 import { HttpError } from '../core/types.js';
 import { runHandler } from '../core/run-handler.js';
 import { nextConnectionId } from '../core/connection-id.js';
+import { WorkMeter, type RetainedProbe } from '../core/work-meter.js';
 import type { ConnectionContext } from '../http1/http1-options.js';
 import { ErrorCode, errorCodeName, SettingId, CONNECTION_PREFACE_LENGTH, DEFAULT_MAX_FRAME_SIZE } from './frames/constants.js';
 import type { ContinuationFrame, DataFrame, Frame, FrameDecodeError, GoawayFrame, HeadersFrame, PingFrame, RstStreamFrame, SettingsFrame, WindowUpdateFrame } from './frames/frame.js';
@@ -66,8 +67,10 @@ export interface UpgradedRequest {
  * control in both directions, and multiplexes responses round-robin within the peer's windows.
  * Every budget in Http2Defences is checked here; exceeding one ends the connection with GOAWAY.
  */
-export class Http2Connection implements TransportEvents {
+export class Http2Connection implements TransportEvents, RetainedProbe {
   readonly id = nextConnectionId();
+  /** Work done for the peer (amplification budgets); the HTTP/1.1 connection's own after h2c. */
+  readonly meter: WorkMeter;
   readonly date: HttpDate;
   private readonly reader: FrameReader;
   private readonly decoder: HpackDecoder;
@@ -114,8 +117,10 @@ export class Http2Connection implements TransportEvents {
     readonly transport: Transport,
     readonly context: ConnectionContext,
     readonly config: Http2Config,
-    options: { prefaceReceived?: boolean; initial?: Buffer; upgrade?: { settingsPayload: Buffer; request: UpgradedRequest } } = {},
+    options: { prefaceReceived?: boolean; initial?: Buffer; upgrade?: { settingsPayload: Buffer; request: UpgradedRequest }; meter?: WorkMeter } = {},
   ) {
+    this.meter = options.meter ?? new WorkMeter();
+    this.meter.watch(this);
     const clock = context.clock;
     this.date = new HttpDate(clock);
     const settings = config.settings;
@@ -139,7 +144,8 @@ export class Http2Connection implements TransportEvents {
     if (options.upgrade !== undefined) this.acceptUpgrade(options.upgrade.settingsPayload, options.upgrade.request);
     if (this.prefaceBuffer !== null && config.timeouts.prefaceMs > 0) this.prefaceDeadline.set(config.timeouts.prefaceMs);
     this.armIdle();
-    if (options.initial !== undefined && options.initial.length > 0) this.onData(options.initial);
+    // Bytes the HTTP/1.1 connection read before handing over: already counted by the meter.
+    if (options.initial !== undefined && options.initial.length > 0) this.receive(options.initial);
   }
 
   get isClosed(): boolean {
@@ -164,6 +170,27 @@ export class Http2Connection implements TransportEvents {
   // ---- TransportEvents ----
 
   onData(chunk: Buffer): void {
+    this.meter.read(chunk.length);
+    const timed = this.meter.beginTurn();
+    try {
+      this.receive(chunk);
+    } finally {
+      this.meter.endTurn(timed);
+    }
+  }
+
+  /**
+   * What the meter counts as held right now, besides request bodies and queued response output
+   * (those report their own deltas): the preface and a partial frame, a field block being
+   * assembled, both HPACK tables (§4.3: bounded by SETTINGS_HEADER_TABLE_SIZE), and what the
+   * transport has queued.
+   */
+  retainedBytes(): number {
+    return (this.prefaceBuffer === null ? 0 : this.prefaceBuffer.length) + this.reader.bufferedBytes + (this.headerBlock === null ? 0 : this.headerBlock.bytes)
+      + this.decoder.table.size + this.encoder.table.size + this.transport.writableLength;
+  }
+
+  private receive(chunk: Buffer): void {
     if (this.closing || this.closed) return;
     let input = chunk;
     if (this.prefaceBuffer !== null) {
@@ -219,8 +246,13 @@ export class Http2Connection implements TransportEvents {
   }
 
   onDrain(): void {
-    this.writeBlocked = false;
-    this.flush();
+    const timed = this.meter.beginTurn();
+    try {
+      this.writeBlocked = false;
+      this.flush();
+    } finally {
+      this.meter.endTurn(timed);
+    }
   }
 
   onError(error: TransportError): void {
@@ -240,6 +272,7 @@ export class Http2Connection implements TransportEvents {
     }
     this.streams.clear();
     this.ready = [];
+    this.meter.end();
     this.context.connectionClosed(this);
   }
 
@@ -317,9 +350,12 @@ export class Http2Connection implements TransportEvents {
     }
   }
 
-  /** Is `id` a stream the peer has not opened yet (§5.1 "idle")? */
+  /**
+   * Is `id` a stream the peer has not opened yet (§5.1 "idle")? Even ids are ours to open
+   * (§5.1.1) and we never push, so they stay idle whatever the peer has opened.
+   */
   private isIdle(id: number): boolean {
-    return id > this.lastPeerStreamId;
+    return id > this.lastPeerStreamId || id % 2 === 0;
   }
 
   private onDataFrame(frame: DataFrame): void {
@@ -486,8 +522,12 @@ export class Http2Connection implements TransportEvents {
     this.idleDeadline.clear();
     if (parsed.method === 'CONNECT') {
       stream.isTunnel = true;
+      this.meter.handlerCalled();
       void tunnelOverStream(stream, this, this.config.connect!, this.context);
-    } else runHandler(this.context.handler, stream, this.context.logger, this.id);
+    } else {
+      this.meter.handlerCalled();
+      runHandler(this.context.handler, stream, this.context.logger, this.id);
+    }
   }
 
   private onHeadersForKnownStream(id: number, block: HeaderBlock, fields: Array<[string, string]> | null, tooLarge: boolean): void {
@@ -638,7 +678,7 @@ export class Http2Connection implements TransportEvents {
     if (id === 0) {
       if (frame.increment === 0) return this.connectionError(ErrorCode.PROTOCOL_ERROR, 'WINDOW_UPDATE with increment 0 on the connection (RFC 9113 §6.9)', 'http2.flow-control');
       if (!this.connSendWindow.grow(frame.increment)) return this.connectionError(ErrorCode.FLOW_CONTROL_ERROR, 'connection window past 2^31-1 (RFC 9113 §6.9.1)', 'http2.flow-control');
-      this.noteSmallUpdate(frame.increment);
+      this.noteSmallUpdate(frame.increment, this.ready.length > 0);
       this.flush();
       return;
     }
@@ -647,7 +687,9 @@ export class Http2Connection implements TransportEvents {
     if (stream === undefined) return this.lateWindowUpdate(id, frame.increment);
     if (frame.increment === 0) return this.streamError(stream, ErrorCode.PROTOCOL_ERROR, `WINDOW_UPDATE with increment 0 on stream ${id} (RFC 9113 §6.9)`);
     if (!stream.sendWindow.grow(frame.increment)) return this.streamError(stream, ErrorCode.FLOW_CONTROL_ERROR, `stream ${id}'s window past 2^31-1 (RFC 9113 §6.9.1)`);
-    this.noteSmallUpdate(frame.increment);
+    // A stream waiting for its own credit is not in `ready` (flush drops it until this update):
+    // what waits is its output (found by the 1-byte-window amplification test).
+    this.noteSmallUpdate(frame.increment, stream.output.length > 0);
     if (stream.output.length > 0) this.scheduleOutput(stream);
   }
 
@@ -674,8 +716,8 @@ export class Http2Connection implements TransportEvents {
   }
 
   /** A 1-byte-window dribble makes us cut a frame per credit: small updates while we wait count as idle frames. */
-  private noteSmallUpdate(increment: number): void {
-    if (increment < 1024 && this.ready.length > 0) this.spendIdle('small WINDOW_UPDATE');
+  private noteSmallUpdate(increment: number, outputWaiting: boolean): void {
+    if (increment < 1024 && outputWaiting) this.spendIdle('small WINDOW_UPDATE');
   }
 
   // ---- Streams: state changes ----
@@ -748,7 +790,9 @@ export class Http2Connection implements TransportEvents {
     if (reason !== null) stream.cancel(reason);
     else stream.wakeDrainWaiters();
     stream.output.length = 0;
+    this.meter.retain(-stream.queuedBytes);
     stream.queuedBytes = 0;
+    stream.body.releaseMeter();
     this.ready = this.ready.filter((s) => s !== stream);
     if (this.streams.size === 0) this.armIdle();
     this.maybeFinish();
@@ -764,7 +808,8 @@ export class Http2Connection implements TransportEvents {
   private streamErrorById(id: number, code: number, message: string): void {
     const stream = this.streams.get(id);
     if (stream !== undefined) return this.streamError(stream, code, message);
-    if (!this.isIdle(id)) this.closedStreams.set(id, Closed.ResetByUs);
+    // Idle or already closed: our RST_STREAM does not change how the stream closed (§5.1), so a
+    // never-opened id still gets §5.1.1's connection error if HEADERS come for it later.
     this.sendRst(id, code, message, true);
   }
 
@@ -840,6 +885,7 @@ export class Http2Connection implements TransportEvents {
   scheduleOutput(stream: Http2Stream): void {
     if (!this.ready.includes(stream)) this.ready.push(stream);
     this.flush();
+    this.meter.sample(); // output may have been queued outside a turn (an async handler)
   }
 
   /** Send queued DATA round-robin, one frame per stream per turn, within both windows. */
@@ -904,6 +950,7 @@ export class Http2Connection implements TransportEvents {
   }
 
   private write(frame: Buffer): void {
+    this.meter.wrote(frame.length, 1);
     if (!this.transport.write(frame)) this.writeBlocked = true;
   }
 
@@ -963,6 +1010,7 @@ export class Http2Connection implements TransportEvents {
       stream.body.end([]);
     }
     stream.state = StreamState.HalfClosedRemote;
+    this.meter.handlerCalled();
     runHandler(this.context.handler, stream, this.context.logger, this.id);
   }
 

@@ -76,7 +76,7 @@ export class Http2Stream implements ResponseSink, BodySource, HandlerFailureTarg
     this.suppressBody = fields.method === 'HEAD';
     this.expectContinue = !endStream && fields.headers.some(([n, v]) => n === 'expect' && v.toLowerCase() === '100-continue');
     const config = connection.config;
-    this.body = new RequestBodyStream(this, endStream, config.maxBodyBytes);
+    this.body = new RequestBodyStream(this, endStream, config.maxBodyBytes, connection.meter);
     let body: RequestBodyStream | DecodedRequestBody = this.body;
     const encoding = fields.headers.find(([n]) => n === 'content-encoding')?.[1];
     if (!endStream && encoding !== undefined && config.maxDecompressedBodyBytes !== null) body = new DecodedRequestBody(this.body, encoding, config.maxDecompressedBodyBytes);
@@ -192,6 +192,7 @@ export class Http2Stream implements ResponseSink, BodySource, HandlerFailureTarg
   /** Output was sent: wake a writer waiting for room. */
   outputSent(bytes: number): void {
     this.queuedBytes -= bytes;
+    this.connection.meter.retain(-bytes);
     if (this.queuedBytes < OUTPUT_HIGH_WATER) this.wakeDrainWaiters();
   }
 
@@ -211,6 +212,8 @@ export class Http2Stream implements ResponseSink, BodySource, HandlerFailureTarg
     if (this.state === StreamState.Closed) return;
     this.output.push(item);
     this.queuedBytes += bytes;
+    // Response bytes waiting for the peer's credit are held by the connection.
+    this.connection.meter.retain(bytes);
     this.connection.scheduleOutput(this);
   }
 

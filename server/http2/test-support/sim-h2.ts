@@ -5,6 +5,7 @@ import { RawH2Client } from '../../../harness/h2/raw-h2-client.js';
 import { createServer, type AeronetServer, type ServerOptions } from '../../server.js';
 import { createDemoRouter } from '../../demo/demo-routes.js';
 import { MemoryLogger } from '../../core/logger.js';
+import type { WorkMeter } from '../../core/work-meter.js';
 
 /** One aeronet server in a Sim, and a way to open raw HTTP/2 connections to it. */
 export interface SimH2World {
@@ -20,6 +21,10 @@ export interface SimH2World {
 export interface SimH2Conn {
   conn: TestConnection;
   client: RawH2Client;
+  /** The server's work meter for this connection (null if it was refused). */
+  meter: WorkMeter | null;
+  /** Bytes the client has written so far: the attacker's side of an amplification ratio. */
+  readonly bytesSent: number;
   /** Resolves true once `pred` holds (checked after every delivery), false after `ms` of virtual time. */
   until(pred: () => boolean, ms?: number): Promise<boolean>;
   /** The handshake: preface and SETTINGS, wait for the server's SETTINGS, ACK them. */
@@ -37,14 +42,18 @@ export function simH2World(seed: number, options: Partial<ServerOptions> | ((sim
     server,
     logger,
     open(faults = {}) {
-      const conn = sim.connect((t) => server.accept(t), faults);
-      const client = new RawH2Client({ write: (bytes) => { if (!conn.client.closed) void conn.client.write(bytes).catch(() => {}); } });
+      let meter: WorkMeter | null = null;
+      let bytesSent = 0;
+      const conn = sim.connect((t) => { meter = server.accept(t); }, faults);
+      const client = new RawH2Client({ write: (bytes) => { if (!conn.client.closed) { bytesSent += bytes.length; void conn.client.write(bytes).catch(() => {}); } } });
       conn.client.observe({ data: (chunk) => client.receive(chunk), end: () => {}, closed: () => {} });
       const until = (pred: () => boolean, ms = 5_000) =>
         Promise.race([conn.client.until(() => pred() || conn.client.closed), sim.sleep(ms)]).then(() => pred());
       return {
         conn,
         client,
+        meter,
+        get bytesSent() { return bytesSent; },
         until,
         async handshake(settings = []) {
           client.preface(settings);
