@@ -109,6 +109,22 @@ describe('BAD corpus over a socket', () => {
       expect(seen).toHaveLength(before);
     });
   }
+
+  // RFC 9110 §9.3.2: no content in a response to HEAD, error responses included, once the
+  // request line has said HEAD (found by the model-based test, server/http1/model/).
+  for (const [name, raw] of [
+    ['a malformed header section', 'HEAD / HTTP/1.1\r\n\r\n'],
+    ['faulty framing (HTTP/1.0 with Transfer-Encoding)', 'HEAD / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],
+  ] as const) {
+    it(`a HEAD request with ${name} gets its 400 without content`, async () => {
+      const { text, closed } = await rawExchange(ts.port, latin1(raw), { end: false, timeoutMs: 3000 });
+      const { responses, rest } = parseResponses(latin1(text), { head: [true], closed });
+      expect(responses.map((r) => r.status)).toEqual([400]);
+      expect(rest.length).toBe(0);
+      expect(text.endsWith('\r\n\r\n')).toBe(true);
+      expect(closed).toBe(true);
+    });
+  }
 });
 
 describe('GOOD corpus over a socket', () => {

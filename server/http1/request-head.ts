@@ -22,7 +22,7 @@ export interface RequestHead {
   readonly keepAlive: boolean;
   /** `Expect: 100-continue` on an HTTP/1.1 request (RFC 9110 §10.1.1). */
   readonly expectContinue: boolean;
-  /** The Upgrade field's value when Connection lists "upgrade" (RFC 9110 §7.8), else null. */
+  /** The Upgrade field's value when Connection lists "upgrade" on an HTTP/1.1 request (RFC 9110 §7.8), else null. */
   readonly upgrade: string | null;
   /** Offset of the request's first byte in the connection's input. */
   readonly offset: number;

@@ -39,20 +39,25 @@ describe('RequestParser on the malformed corpus', () => {
       expect(whole.messages).toHaveLength(c.before ?? 0);
       expect(whole.error!.offset).toBeGreaterThanOrEqual(0);
       expect(whole.error!.offset).toBeLessThanOrEqual(input.length);
-      for (const pieces of splits(input)) {
-        const got = parseAll(pieces);
-        expect(got.error?.status).toBe(c.status);
-        expect(got.error?.code).toBe(c.code);
-        expect(got.messages.length).toBe(whole.messages.length);
-        // Limits are checked while a line is still arriving, so the reported offset can only be
-        // earlier when the input is cut, never later.
-        expect(got.error!.offset).toBeLessThanOrEqual(whole.error!.offset);
-      }
+      // Limits are checked while a line is still arriving, and reported at the first octet past
+      // the limit, so even the offset is the same however the input is cut (the h1-request fuzz
+      // target found it was not: it used to be the end of the piece that crossed the limit).
+      for (const pieces of splits(input)) expect(parseAll(pieces)).toEqual(whole);
     });
   }
 });
 
 describe('RequestParser diagnostics', () => {
+  it('reports a line over its limit at the first octet past the limit', () => {
+    const limits = { maxRequestLineBytes: 20 };
+    const raw = `GET /${'a'.repeat(40)} HTTP/1.1\r\n\r\n`;
+    // The request line may take 20 octets plus its CRLF; octet 22 is the first one too many.
+    const expected = { status: 414, code: 'request-line-too-long', offset: 22 };
+    expect(parseAll([bytes(raw)], limits).error).toEqual(expected);
+    expect(parseAll([bytes(raw.slice(0, 30)), bytes(raw.slice(30))], limits).error).toEqual(expected);
+    expect(parseAll([...bytes(raw)].map((b) => Buffer.from([b])), limits).error).toEqual(expected);
+  });
+
   it('points at the offending octet', () => {
     const raw = 'GET / HTTP/1.1\r\nHost: a\r\nX-A: a\x00b\r\n\r\n';
     const got = parseAll([bytes(raw)]);

@@ -82,6 +82,24 @@ export class RequestParser {
     return this.position;
   }
 
+  /**
+   * Bytes of input the parser holds: the partial line, plus the header (or trailer) section parsed
+   * so far, which it keeps as fields until the section ends. Bounded by the line and section limits.
+   */
+  get heldBytes(): number {
+    if (this.state === State.HeaderLine) return this.headBytes + this.pendingLength;
+    if (this.state === State.TrailerLine) return this.trailerBytes + this.pendingLength;
+    return this.pendingLength;
+  }
+
+  /**
+   * The method of the request being parsed once its request line has been read, else null: even
+   * after a parse error, so an error response to HEAD can leave out its content (RFC 9110 §9.3.2).
+   */
+  get requestMethod(): string | null {
+    return this.method === '' ? null : this.method;
+  }
+
   /** True between messages with nothing buffered: an end of input here is a clean close. */
   get idle(): boolean {
     return this.state === State.RequestLine && this.pendingLength === 0;
@@ -184,6 +202,7 @@ export class RequestParser {
     this.position = base + i;
     this.state = State.RequestLine;
     this.lineStart = this.position;
+    this.method = '';
     if (this.trailers.length > 0) this.events.onTrailers(this.trailers);
     this.events.onMessageEnd();
     return i;
@@ -197,27 +216,32 @@ export class RequestParser {
     this.checkLineLimit(this.pendingLength, pieceOffset + piece.length - 1);
   }
 
-  /** `length` counts the line so far including its CR (and LF, once seen). */
+  /**
+   * `length` counts the line so far including its CR (and LF, once seen), whose last octet is at
+   * `at`. A violation is reported at the first octet past the limit, wherever the input was cut,
+   * so the error is the same however the line arrived.
+   */
   private checkLineLimit(length: number, at: number): void {
+    const pastLimit = (limit: number) => at - length + limit + 1;
     switch (this.state) {
       case State.RequestLine:
         if (length > this.limits.maxRequestLineBytes + 2) {
-          throw new HttpParseError(414, 'request-line-too-long', `request line longer than ${this.limits.maxRequestLineBytes} bytes`, at);
+          throw new HttpParseError(414, 'request-line-too-long', `request line longer than ${this.limits.maxRequestLineBytes} bytes`, pastLimit(this.limits.maxRequestLineBytes + 2));
         }
         return;
       case State.HeaderLine:
         if (this.headBytes + length > this.limits.maxHeaderBytes) {
-          throw new HttpParseError(431, 'header-section-too-large', `header section larger than ${this.limits.maxHeaderBytes} bytes`, at);
+          throw new HttpParseError(431, 'header-section-too-large', `header section larger than ${this.limits.maxHeaderBytes} bytes`, pastLimit(this.limits.maxHeaderBytes - this.headBytes));
         }
         return;
       case State.TrailerLine:
         if (this.trailerBytes + length > this.limits.maxHeaderBytes) {
-          throw new HttpParseError(431, 'trailer-section-too-large', `trailer section larger than ${this.limits.maxHeaderBytes} bytes`, at);
+          throw new HttpParseError(431, 'trailer-section-too-large', `trailer section larger than ${this.limits.maxHeaderBytes} bytes`, pastLimit(this.limits.maxHeaderBytes - this.trailerBytes));
         }
         return;
       case State.ChunkSize:
         if (length > this.limits.maxChunkLineBytes) {
-          throw new HttpParseError(400, 'chunk-line-too-long', `chunk-size line longer than ${this.limits.maxChunkLineBytes} bytes`, at);
+          throw new HttpParseError(400, 'chunk-line-too-long', `chunk-size line longer than ${this.limits.maxChunkLineBytes} bytes`, pastLimit(this.limits.maxChunkLineBytes));
         }
         return;
       default:
@@ -406,7 +430,8 @@ export class RequestParser {
       framing,
       keepAlive,
       expectContinue,
-      upgrade: tokens.includes('upgrade') && upgrade !== null ? upgrade : null,
+      // RFC 9110 §7.8: "A server that receives an Upgrade header field in an HTTP/1.0 request MUST ignore that Upgrade field."
+      upgrade: this.versionMinor >= 1 && tokens.includes('upgrade') && upgrade !== null ? upgrade : null,
       offset: at,
     };
     this.events.onHead(head);

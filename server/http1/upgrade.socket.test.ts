@@ -217,6 +217,13 @@ describe('Upgrade not taken: answered as a normal request', () => {
     expect(routed).toEqual(['/']);
   });
 
+  it('an HTTP/1.0 request offering an upgrade -> normal response (RFC 9110 §7.8: MUST ignore Upgrade in HTTP/1.0)', async () => {
+    const client = await RawClient.connect(ts.port);
+    client.write('GET / HTTP/1.0\r\nHost: u.test\r\nConnection: upgrade\r\nUpgrade: x-echo\r\n\r\n');
+    await expectNormal(client);
+    expect(routed).toEqual(['/']);
+  });
+
   it('Connection: upgrade without an Upgrade field -> normal response', async () => {
     const client = await RawClient.connect(ts.port);
     client.write('GET / HTTP/1.1\r\nHost: u.test\r\nConnection: upgrade\r\n\r\n');

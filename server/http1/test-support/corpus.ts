@@ -44,6 +44,7 @@ export const GOOD: GoodCase[] = [
   { name: 'field values trimmed, obs-text kept', raw: `GET / HTTP/1.1\r\n${H}X-A: \t spaced \t\r\nX-B: caf\xe9\r\nX-Empty:\r\n\r\n`, expect: [{ method: 'GET', target: '/' }] },
   { name: 'expect 100-continue with body', raw: `PUT /x HTTP/1.1\r\n${H}Expect: 100-Continue\r\nContent-Length: 1\r\n\r\nz`, expect: [{ method: 'PUT', target: '/x', body: 'z', expectContinue: true }] },
   { name: 'upgrade offered', raw: `GET / HTTP/1.1\r\n${H}Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n`, expect: [{ method: 'GET', target: '/', upgrade: 'h2c' }] },
+  { name: 'upgrade offered in HTTP/1.0 is ignored (RFC 9110 §7.8)', raw: 'GET / HTTP/1.0\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n', expect: [{ method: 'GET', target: '/', versionMinor: 0, keepAlive: false, upgrade: null }] },
   { name: 'upgrade header without Connection: upgrade is ignored', raw: `GET / HTTP/1.1\r\n${H}Upgrade: h2c\r\n\r\n`, expect: [{ method: 'GET', target: '/', upgrade: null }] },
   { name: 'percent-encoded and query target', raw: `GET /a%20b/c?x=1&y=%2F HTTP/1.1\r\n${H}\r\n`, expect: [{ method: 'GET', target: '/a%20b/c?x=1&y=%2F' }] },
   { name: 'IPv6 host', raw: 'GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n', expect: [{ method: 'GET', target: '/', authority: '[::1]:8080' }] },
