@@ -28,7 +28,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const tsconfig = {
     extends: path.join(ROOT, 'tsconfig.json'),
     compilerOptions: { outDir: path.join(dir, 'dist'), rootDir: ROOT, noCheck: true, declaration: false, sourceMap: false, types: [] },
-    files: [path.join(ROOT, 'cli', 'aeronet.ts')],
+    // The fuzzing entry is loaded by Jazzer, not imported by the CLI: build it too.
+    files: [path.join(ROOT, 'cli', 'aeronet.ts'), path.join(ROOT, 'fuzz', 'jazzer-entry.ts')],
     include: [],
   };
   writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));

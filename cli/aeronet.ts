@@ -8,6 +8,7 @@ import { netemClientCommand, netemInsideCommand } from './netem-command.js';
 import { proxyCommand } from './proxy-command.js';
 import { replayPcapCommand } from './replay-pcap-command.js';
 import { reportCommand } from './report-command.js';
+import { fuzzCommand } from './fuzz-command.js';
 import { USAGE } from './usage.js';
 import { UsageError } from './usage-error.js';
 
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   proxy: proxyCommand,
   'replay-pcap': replayPcapCommand,
   report: reportCommand,
+  fuzz: fuzzCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,5 +1,6 @@
 import { CONFORMANCE_H1_USAGE } from './conformance-h1-command.js';
 import { MATRIX_USAGE } from './conformance-matrix.js';
+import { FUZZ_USAGE } from './fuzz-command.js';
 export const USAGE = `aeronet: a strict HTTP/1.1 and HTTP/2 server and a network fault-injection harness
 
 Usage: aeronet <command> [options]
@@ -17,6 +18,8 @@ Commands:
                into aeronet on the simulation, deterministically; report the answers and invariants
   report    Merge the report folders of a sharded run into one (--merge DIR ... --out DIR), or
             turn JUnit files into an HTML page (--junit FILE ... --out FILE.html [--title T])
+  fuzz      Fuzz the parsers and the HTTP/2 connection with Jazzer.js, checking properties
+            (npm run fuzz -- <target> [--seconds N])
   help      Show this help
 
 Options for serve:
@@ -106,6 +109,7 @@ Options for replay-pcap <capture.pcap>:
   Exit 0 when the server behaved, 1 when it misbehaved (each broken invariant printed), 2 on a
   usage or file error, or when nothing in the capture can be replayed.
 
+${FUZZ_USAGE}
 repro <artifact dir>    Exit 1 if the recorded failure happens again, 0 if it now passes.
   --times <n>           netem artifacts: re-create the link n times (default 10) and report how
                         often the failure came back (kernel runs are not bit-for-bit repeatable)
