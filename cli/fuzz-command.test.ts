@@ -78,10 +78,21 @@ describe('aeronet fuzz with Jazzer', () => {
     const out = path.join(dir, 'real-run');
     const r = await fuzz(['toxiproxy-json', '--seconds', '3', '--out', out], 60_000);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/fuzz toxiproxy-json: [\d,]+ execs in [\d.]+ s \([\d,]+\/s\), 16 seeds, corpus \d+.*worst scanned values per input octet [\d.]+; no findings/);
+    expect(r.stdout).toMatch(/fuzz toxiproxy-json: [\d,]+ execs in [\d.]+ s \([\d,]+\/s; [\d,]+ over 1 run in this folder\), 16 seeds, corpus \d+.*worst scanned values per input octet [\d.]+; no findings/);
     const result = JSON.parse(readFileSync(path.join(out, 'toxiproxy-json', 'result.json'), 'utf8'));
     expect(result.execs).toBeGreaterThan(100);
     expect(result.findings).toEqual([]);
     expect(existsSync(path.join(out, 'toxiproxy-json', 'fuzz.log'))).toBe(true);
-  }, 60_000);
+    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    expect(summary.targets.map((t: { target: string; findings: string[] }) => [t.target, t.findings.length])).toEqual([['toxiproxy-json', 0]]);
+    expect(summary.failures).toEqual([]);
+
+    // A second run in the same folder builds on the first: its corpus, and the total of executions.
+    const again = await fuzz(['toxiproxy-json', '--seconds', '1', '--out', out], 60_000);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    const second = JSON.parse(readFileSync(path.join(out, 'toxiproxy-json', 'result.json'), 'utf8'));
+    expect(second.runs).toBe(2);
+    expect(second.totalExecs).toBe(result.execs + second.execs);
+    expect(again.stdout).toContain(`${second.totalExecs.toLocaleString('en-US')} over 2 runs in this folder`);
+  }, 90_000);
 });

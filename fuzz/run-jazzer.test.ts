@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readDoneLine, writeSeeds } from './run-jazzer.js';
+import { readDoneLine, recordHistory, writeSeeds } from './run-jazzer.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -33,5 +33,17 @@ describe('run-jazzer', () => {
     expect(files).toHaveLength(2);
     expect(files.every((f) => /^[A-Za-z0-9._-]+$/.test(f))).toBe(true);
     expect(files.map((f) => readFileSync(join(dir, 'seeds', f)).length).sort((a, b) => a - b)).toEqual([11, 16]);
+  });
+
+  it('adds every run to the folder history, and keeps a history it cannot read aside instead of restarting at zero', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aeronet-history-'));
+    dirs.push(dir);
+    const run = (execs: number) => ({ at: '2026-12-04T00:00:00.000Z', seconds: 30, execs, execsPerSecond: execs / 30, findings: 0 });
+    expect(recordHistory(dir, run(300)).map((e) => e.execs)).toEqual([300]);
+    expect(recordHistory(dir, run(600)).map((e) => e.execs)).toEqual([300, 600]);
+    writeFileSync(join(dir, 'history.json'), '{not json');
+    expect(recordHistory(dir, run(90)).map((e) => e.execs)).toEqual([90]);
+    expect(existsSync(join(dir, 'history.json.bad'))).toBe(true);
+    expect(readFileSync(join(dir, 'history.json.bad'), 'utf8')).toBe('{not json');
   });
 });

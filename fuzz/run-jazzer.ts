@@ -7,13 +7,15 @@
  *   <out>/<target>/findings/   crash-<sha1>: the input of every finding (libFuzzer's artifact prefix)
  *   <out>/<target>/fuzz.log    libFuzzer's and the target's output
  *   <out>/<target>/result.json this run's figures (FuzzRunResult)
+ *   <out>/<target>/history.json every run's execs in this folder, so a kept (or CI-cached) folder
+ *                              adds up the executions a target has had across runs
  *
  * A finding replays outside the fuzzer with `aeronet fuzz <target> --replay <file>`, and becomes a
  * regression test by moving it into fuzz/regressions/<target>/ (targets.test.ts runs them all).
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../bench/lib/bench-support.js';
@@ -46,6 +48,39 @@ export interface FuzzRunResult {
   findingText: string | null;
   compat: string | null;
   folder: string;
+  /** Executions over every run recorded in this folder's history.json, this one included. */
+  totalExecs: number;
+  runs: number;
+}
+
+/** One line of history.json. */
+export interface FuzzHistoryEntry {
+  at: string;
+  seconds: number;
+  execs: number;
+  execsPerSecond: number;
+  findings: number;
+}
+
+/**
+ * Appends this run to the folder's history and returns the whole of it. A history file that does
+ * not parse is kept aside (history.json.bad) rather than silently restarting the count at zero.
+ */
+export function recordHistory(folder: string, entry: FuzzHistoryEntry): FuzzHistoryEntry[] {
+  const file = join(folder, 'history.json');
+  let history: FuzzHistoryEntry[] = [];
+  if (existsSync(file)) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (!Array.isArray(parsed)) throw new Error('not an array');
+      history = parsed.filter((e): e is FuzzHistoryEntry => typeof e === 'object' && e !== null && Number.isSafeInteger((e as FuzzHistoryEntry).execs));
+    } catch {
+      renameSync(file, `${file}.bad`);
+    }
+  }
+  history.push(entry);
+  writeFileSync(file, `${JSON.stringify(history, null, 2)}\n`);
+  return history;
 }
 
 export const DEFAULT_MAX_LEN = 8192;
@@ -153,11 +188,19 @@ export async function runJazzer(target: FuzzTarget, options: FuzzRunOptions): Pr
   if (code === 0 && execs === null) throw new Error(`jazzer printed no final stats for ${target.name}; see ${logFile}`);
   const worst = existsSync(statsFile) ? (JSON.parse(readFileSync(statsFile, 'utf8')) as { ratio: string; worst: number; input: string }) : null;
   const corpus = readdirSync(corpusDir).length;
+  const execsPerSecond = done?.execsPerSecond ?? Math.round((execs ?? 0) / elapsed);
+  const history = recordHistory(folder, {
+    at: new Date().toISOString(),
+    seconds: Math.round(elapsed * 10) / 10,
+    execs: execs ?? 0,
+    execsPerSecond,
+    findings: findings.length,
+  });
   const result: FuzzRunResult = {
     target: target.name,
     seconds: Math.round(elapsed * 10) / 10,
     execs: execs ?? 0,
-    execsPerSecond: done?.execsPerSecond ?? Math.round((execs ?? 0) / elapsed),
+    execsPerSecond,
     peakRssMb: done?.rssMb ?? null,
     seeds,
     corpus,
@@ -166,6 +209,8 @@ export async function runJazzer(target: FuzzTarget, options: FuzzRunOptions): Pr
     findingText: findings.length === 0 ? null : findingReport(output),
     compat: runtime.compat,
     folder,
+    totalExecs: history.reduce((sum, e) => sum + e.execs, 0),
+    runs: history.length,
   };
   writeFileSync(join(folder, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);
   return result;

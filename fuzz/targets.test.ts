@@ -9,6 +9,9 @@ import { parseAll } from '../server/http1/test-support/parse-all.js';
 import { headerBlocks, joinBlocks, splitBlocks } from './targets/hpack-decoder.js';
 import { checkFrameDecoder, decodeAll, serializeFrame } from './targets/h2-frames.js';
 import type { Frame } from '../server/http2/frames/frame.js';
+import { checkH2Connection } from './targets/h2-connection.js';
+import { encodeHeaders, encodeSettings } from '../server/http2/frames/frame-writer.js';
+import { HpackEncoder } from '../server/http2/hpack/hpack-encoder.js';
 
 const REGRESSIONS = join(import.meta.dirname, 'regressions');
 
@@ -93,5 +96,13 @@ describe('the fuzz targets can fail', () => {
       Buffer.from([0, 0, 2, 9, 4, 0, 0, 0, 1, 0x84, 0x86]), // CONTINUATION, END_HEADERS
     ]);
     expect(headerBlocks(frames)).toEqual([Buffer.from([0x82, 0x84, 0x86])]);
+  });
+
+  it('h2 connection: the memory bound holds for a large response, and a tighter one is caught', async () => {
+    const block = new HpackEncoder().encode([[':method', 'GET'], [':scheme', 'http'], [':authority', 'x'], [':path', '/bytes/1000000']]);
+    const input = Buffer.concat([encodeSettings([]), ...encodeHeaders(1, block, true, 16_384)]);
+    await checkH2Connection(input);
+    // A server that held a megabyte for this request would break the bound; shown with a bound of 1 KiB a request.
+    await expect(checkH2Connection(input, { allowance: 16 * 1024, perRequest: 1024 })).rejects.toThrow(/held \d+ octets at its peak, over \d+ for \d+ octets in and 1 requests/);
   });
 });

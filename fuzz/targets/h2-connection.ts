@@ -12,6 +12,8 @@
  *   frame takes (10: header plus one indexed field), and control frames (everything but DATA,
  *   whose size the routes decide) stay under CONTROL_OCTETS_PER_INPUT_OCTET per input octet plus
  *   the server's own SETTINGS and GOAWAY;
+ * - bounded memory: the connection's WorkMeter peak stays under RETAINED_ALLOWANCE plus the input
+ *   plus RETAINED_PER_REQUEST per request;
  * - clean teardown: once the client closes, the connection is gone from the registry and no
  *   timer is left on the virtual clock (harness/runner/invariants.ts).
  */
@@ -22,6 +24,7 @@ import { createDemoRouter } from '../../server/demo/demo-routes.js';
 import { CONNECTION_PREFACE, FRAME_HEADER_LENGTH, MAX_ALLOWED_FRAME_SIZE } from '../../server/http2/frames/constants.js';
 import { createServer } from '../../server/server.js';
 import type { Handler } from '../../server/core/types.js';
+import type { WorkMeter } from '../../server/core/work-meter.js';
 import { check, show, WorkRatio, type FuzzTarget, type SeedInput } from '../fuzz-target.js';
 import { wireSeeds } from '../seeds/wire-seeds.js';
 import { decodeAll } from './h2-frames.js';
@@ -36,12 +39,25 @@ const OCTETS_PER_REQUEST = 10;
 const CONTROL_OCTETS_PER_INPUT_OCTET = 4;
 /** The server's SETTINGS and WINDOW_UPDATE after the preface, and a GOAWAY with its debug text. */
 const CONTROL_ALLOWANCE = 512;
+/**
+ * Memory held (the WorkMeter's peak): what any connection may hold (both HPACK tables of 4 KiB, a
+ * partial 16 KiB frame, the transport's queue up to its 64 KiB high-water mark, a little slack),
+ * plus at most the input itself (a header block or a body being assembled), plus for each request
+ * its stream's response output up to the 64 KiB high-water mark and one 16 KiB frame over it.
+ */
+const RETAINED_ALLOWANCE = 96 * 1024;
+const RETAINED_PER_REQUEST = 80 * 1024;
 /** Virtual time the connection gets to answer before the client closes (the demo's /slow routes take up to seconds). */
 const ANSWER_MS = 30_000;
 
 const ratio = new WorkRatio('control octets out per input octet');
 
-export async function checkH2Connection(data: Buffer): Promise<void> {
+export interface RetainedLimits {
+  allowance: number;
+  perRequest: number;
+}
+
+export async function checkH2Connection(data: Buffer, retained: RetainedLimits = { allowance: RETAINED_ALLOWANCE, perRequest: RETAINED_PER_REQUEST }): Promise<void> {
   const sim = new Sim({ seed: 1 });
   const logger = new MemoryLogger();
   const demo = createDemoRouter().handle;
@@ -51,7 +67,10 @@ export async function checkH2Connection(data: Buffer): Promise<void> {
     return demo(req, res);
   };
   const server = createServer({ handler, compression: false, clock: sim.clock, logger });
-  const conn = sim.connect((t) => server.accept(t), {});
+  let meter: WorkMeter | null = null;
+  const conn = sim.connect((t) => {
+    meter = server.accept(t);
+  }, {});
   await sim.run(
     (async () => {
       void conn.client.write(Buffer.concat([CONNECTION_PREFACE, data])).catch(() => {});
@@ -82,6 +101,12 @@ export async function checkH2Connection(data: Buffer): Promise<void> {
   check(handlerCalls <= data.length / OCTETS_PER_REQUEST, () => `${handlerCalls} handler calls from ${data.length} octets`);
   check(controlOctets <= CONTROL_OCTETS_PER_INPUT_OCTET * data.length + CONTROL_ALLOWANCE, () => `${controlOctets} control octets out for ${data.length} in`);
   ratio.observe(Math.max(0, controlOctets - CONTROL_ALLOWANCE), data.length, data);
+  const m = meter as WorkMeter | null;
+  check(m !== null, () => 'the server refused the connection');
+  if (m !== null) {
+    const bound = retained.allowance + data.length + handlerCalls * retained.perRequest;
+    check(m.peakRetainedBytes <= bound, () => `the connection held ${m.peakRetainedBytes} octets at its peak, over ${bound} for ${data.length} octets in and ${handlerCalls} requests`);
+  }
 }
 
 /** Payload octets of a non-DATA frame as decoded (what the server chose to send). */
@@ -110,7 +135,7 @@ function controlPayload(r: Exclude<ReturnType<typeof decodeAll>['results'][numbe
 export const target: FuzzTarget = {
   name: 'h2-connection',
   description: 'HTTP/2 connection after a valid preface, on the sim: no crash, well-formed output, bounded work, clean teardown',
-  run: checkH2Connection,
+  run: (data) => checkH2Connection(data),
   async: true,
   dictionary: 'http2.dict',
   instrument: ['server/'],

@@ -14,6 +14,7 @@ import {
   type RequestMessage,
 } from './http1-connection-model.js';
 import { SimH1World } from './test-support/sim-h1-world.js';
+import { modelRuns } from '../../test-support/model-runs.js';
 
 /**
  * Model-based test of the HTTP/1.1 connection: fast-check generates command sequences (complete
@@ -25,8 +26,7 @@ import { SimH1World } from './test-support/sim-h1-world.js';
  * AERONET_MODEL_RUNS and AERONET_MODEL_SEED override the number of runs and the seed.
  */
 
-const RUNS = Number(process.env['AERONET_MODEL_RUNS'] ?? 2000);
-const SEED = Number(process.env['AERONET_MODEL_SEED'] ?? 20240611);
+const { runs: RUNS, seed: SEED, timeoutMs: TIMEOUT_MS } = modelRuns({ runs: 2000, seed: 20240611, msPerRun: 5 });
 
 type Model = Http1ConnectionModel;
 type Cmd = fc.AsyncCommand<Model, SimH1World>;
@@ -191,7 +191,7 @@ const runAgainst = (makeModel: () => Model) =>
 describe('HTTP/1.1 connection against its RFC 9112 model', () => {
   it(`agrees with the model on ${RUNS} generated command sequences (seed ${SEED})`, async () => {
     await fc.assert(runAgainst(newModel), { seed: SEED, numRuns: RUNS });
-  });
+  }, TIMEOUT_MS);
 });
 
 // ---- The check can fail: wrong models are caught, with short counterexamples ----

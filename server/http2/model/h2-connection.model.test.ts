@@ -25,11 +25,11 @@ import { patternBytes } from '../../demo/demo-routes.js';
 import { ConnectionModel, type ServerFrame } from './connection-model.js';
 import { indexTable, STREAM_STATE_TABLE, STREAM_TABLE, type StreamTable } from './stream-state-table.js';
 import { MAX_WINDOW } from './flow-control-model.js';
+import { modelRuns } from '../../test-support/model-runs.js';
 
 const STEP_MS = 20;
 const LINGER_MS = 10 * STEP_MS + STEP_MS / 2;
-const RUNS = Number(process.env['AERONET_MODEL_RUNS'] ?? 1000);
-const SEED = Number(process.env['AERONET_MODEL_SEED'] ?? 20_240_512);
+const { runs: RUNS, seed: SEED, timeoutMs: TIMEOUT_MS } = modelRuns({ runs: 1000, seed: 20_240_512, msPerRun: 10 });
 const MAX_COMMANDS = 30;
 
 // ---- The demo routes, as the model expects them to answer ----
@@ -440,7 +440,7 @@ describe('HTTP/2 connection against the RFC 9113 model (§5.1 states, §6.9 flow
 
   it(`random command sequences: the server does what the model allows (${RUNS} runs, seed ${SEED})`, async () => {
     await fc.assert(property(STREAM_TABLE), { seed: SEED, numRuns: RUNS, endOnFailure: false });
-  }, 120_000);
+  }, TIMEOUT_MS);
 
   it('the check can fail: a wrong row (DATA on an open stream as a connection error) is caught and shrunk to two commands', async () => {
     const wrong = STREAM_STATE_TABLE.map((row) => row.state === 'open' && row.dir === 'recv' && row.event === 'DATA' ? { ...row, outcomes: [{ kind: 'connection-error', code: 'PROTOCOL_ERROR' }] as const } : row);
