@@ -75,7 +75,8 @@ CMD is a shell command that starts a server and prints its http://host:port URL 
 
   const aeronet: ServerCommand = aeronetLine
     ? fromShell('aeronet', aeronetLine)
-    : { name: 'aeronet', command: node, args: [join(root, 'dist/cli/aeronet.js'), 'serve', '--host', '127.0.0.1', '--port', '0'], cwd: root };
+    // Metrics on (its own listener on a free port), logging at its default level: the ratio is with every request counted.
+    : { name: 'aeronet', command: node, args: [join(root, 'dist/cli/aeronet.js'), 'serve', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0'], cwd: root };
   const baseline: ServerCommand = baselineLine
     ? fromShell('node:http', baselineLine)
     : { name: 'node:http', command: node, args: [join(root, 'dist/bench/node-http-hello.js'), '--host', '127.0.0.1', '--port', '0'], cwd: root };
@@ -145,6 +146,11 @@ async function measure(cmd: ServerCommand, settings: Settings, round: number, wr
   }
 }
 
+/** Whether the aeronet command counts metrics (the default command does; a --aeronet-cmd may not). */
+function metricsOn(cmd: ServerCommand): boolean {
+  return describeCommand(cmd).includes('--metrics-port');
+}
+
 function summarize(name: string, ms: Measurement[]) {
   const pick = (f: (m: Measurement) => number | null) => {
     const xs = ms.map(f).filter((x): x is number => x !== null);
@@ -171,6 +177,7 @@ async function main(): Promise<number> {
   console.log(`bench:h1  wrk -t${settings.threads} -c${settings.connections} -d${settings.duration} (warm-up ${settings.warmup}), ${settings.runs} run(s) each, GET ${ROUTE}`);
   console.log(`  ${wrkVer} | node ${process.version} | ${cpus().length} CPU(s): ${cpus()[0]?.model ?? '?'}`);
   console.log(`  aeronet:   ${describeCommand(aeronet)}`);
+  console.log(`  aeronet metrics: ${metricsOn(aeronet) ? 'on (serve --metrics-port 0), so the ratio is with metrics on' : 'off (--aeronet-cmd without --metrics-port)'}`);
   console.log(`  node:http: ${describeCommand(baseline)}`);
 
   const measurements: Measurement[] = [];
@@ -199,7 +206,7 @@ async function main(): Promise<number> {
     status: error === null ? 'ok' : 'failed',
     error,
     date: new Date().toISOString(),
-    settings: { threads: settings.threads, connections: settings.connections, duration: settings.duration, warmup: settings.warmup, runs: settings.runs, route: ROUTE },
+    settings: { threads: settings.threads, connections: settings.connections, duration: settings.duration, warmup: settings.warmup, runs: settings.runs, route: ROUTE, aeronetMetrics: metricsOn(aeronet) },
     environment: { node: process.version, wrk: wrkVer, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, platform: process.platform },
     commands: { aeronet: describeCommand(aeronet), 'node:http': describeCommand(baseline) },
     summary: { aeronet: a, 'node:http': b, ratio, target: TARGET_RATIO, meetsTarget: ratio === null ? null : ratio >= TARGET_RATIO },

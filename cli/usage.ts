@@ -27,13 +27,39 @@ Options for serve:
   --port <n>            Port, 0 for any free one (default 8080)
   --tls-cert <file>     PEM certificate: serve HTTPS (needs --tls-key)
   --tls-key <file>      PEM private key for --tls-cert
+  --tls-sni <name>=<cert>,<key>[,ca=<file>][,auth=<mode>][,ocsp=<file>]
+                        Another certificate for an SNI name (exact or *.suffix; repeatable), with
+                        its own client-certificate policy and OCSP response (paths without commas)
+  --tls-client-auth [<name>=]none|optional|required
+                        Client certificates for the default certificate, or for an --tls-sni name
+                        (default none; required when only a CA is given)
+  --tls-client-ca [<name>=]<file>
+                        PEM CA certificate(s) client certificates must chain to (repeatable)
+  --tls-ticket-rotation <ms>[,window=<ms>]
+                        A new session ticket key every <ms> (>= 1000); previous keys still resume
+                        for window (default: <ms>). Without it: one random key per process
+  --tls-ocsp <file>     Staple this DER OCSP response (default certificate; re-read halfway to its
+                        nextUpdate; expired or foreign responses are never stapled)
+  --tls-keylog <file>   DEBUG ONLY: append the TLS session keys (NSS key log format) to <file>;
+                        anyone with it can decrypt the traffic. Warned about on stderr
   --connect-allow <h:p> Enable CONNECT tunnels to this target (repeatable; off by default)
-  --log-level <level>   debug, info, warn or error (default info); logs are JSON lines on stderr
+  --log-level <level>   debug, info, warn or error (default info)
+  --log-format <f>      json, pretty or auto (default): logs on stderr are JSON lines, or text for a
+                        person when auto finds stderr is a terminal (colours unless NO_COLOR is set)
+  --log-file <path>     Also append the logs, as JSON lines, to this file (opened at start-up: one that
+                        cannot be opened exits 2; flushed on SIGINT/SIGTERM)
+  --access-log          One http.access record per finished request, at level info (off by default)
   --no-compression      Do not compress responses
   --timeout <name>=<ms> A server timeout (repeatable): headers, body, keep-alive, send-stall, linger,
                         h2-idle, h2-settings-ack, h2-send-stall; 0 disables it
   --debug-port <n>      Also serve GET /registry on 127.0.0.1:<n> (0: any port): live connections,
                         handshakes, pending timers, open fds, as JSON (off by default; for leak checks)
+  --metrics-port <n>    Count requests, connections, bytes, TLS and HTTP/2 detail, and serve them as
+                        Prometheus text at GET /metrics on <n> (0: any port; the URL is printed after
+                        the listening line); off by default
+  --metrics-host <addr> Address of the metrics listener (default 127.0.0.1)
+  --static <dir>        Also serve the files under <dir> at /static/ (GET and HEAD, ranges,
+                        conditional requests, precompressed .br/.gz siblings; no listings)
 
 Options for run:
   --layer <layers>      sim, proxy, netem, a comma-separated list (sim,proxy), or all; they run in

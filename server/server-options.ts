@@ -6,6 +6,7 @@ import type { Http1Limits } from './http1/limits.js';
 import type { Dialer, Http1Timeouts, UpgradeHandler } from './http1/http1-options.js';
 import type { TlsConfig } from './tls/tls-config.js';
 import type { Http2Defences, Http2Settings, Http2Timeouts } from './http2/http2-options.js';
+import type { ServerMetrics } from './metrics/server-metrics.js';
 
 export interface ServerOptions {
   /** The application: a Router's `handle`, a composed middleware chain, or any Handler. */
@@ -14,6 +15,18 @@ export interface ServerOptions {
   clock?: Clock;
   /** Structured log sink. Default: silent. */
   logger?: Logger;
+  /**
+   * One `http.access` record (level info) on `logger` per finished exchange: method, path, route,
+   * status, bytes, durationMs, protocol, stream (HTTP/2), connection, remote, aborted. Default off.
+   */
+  accessLog?: boolean;
+  /**
+   * Count requests, connections, bytes, TLS handshakes and HTTP/2 detail (`server.metrics`:
+   * snapshot(), expose() in Prometheus text; startMetricsListener serves it). true makes a
+   * registry for this server; a ServerMetrics may be shared by several servers. Default off:
+   * then protocol code counts nothing.
+   */
+  metrics?: boolean | ServerMetrics;
   /** Serve HTTPS (ALPN and SNI) instead of plain HTTP. */
   tls?: TlsConfig;
   limits?: Partial<Omit<Http1Limits, 'methods'>> & { methods?: Iterable<string> };

@@ -4,6 +4,9 @@ import { CompressionPolicy } from './core/compression-policy.js';
 import { silentLogger, type Logger } from './core/logger.js';
 import type { Handler } from './core/types.js';
 import { WorkMeter } from './core/work-meter.js';
+import { combineObservers } from './core/exchange-observer.js';
+import { accessLogObserver } from './logging/access-log.js';
+import { ServerMetrics } from './metrics/server-metrics.js';
 import { Http1Connection } from './http1/http1-connection.js';
 import { Http2Connection } from './http2/http2-connection.js';
 import { h2cUpgrade } from './http2/h2c-upgrade.js';
@@ -12,8 +15,7 @@ import { DEFAULT_HTTP1_LIMITS, type Http1Limits } from './http1/limits.js';
 import { DEFAULT_HTTP1_TIMEOUTS, type ConnectionContext, type Http1Config, type Http1Timeouts, type UpgradeHandler } from './http1/http1-options.js';
 import type { ServerOptions } from './server-options.js';
 import type { Duplex } from 'node:stream';
-import { createTlsServerOptions } from './tls/tls-config.js';
-import { TlsHandshake } from './tls/tls-handshake.js';
+import { TlsRuntime } from './tls/tls-runtime.js';
 import type { Clock } from './transport/clock.js';
 import { netDialer } from './transport/net-dialer.js';
 import { SocketTransport } from './transport/socket-transport.js';
@@ -32,6 +34,9 @@ export interface CloseOptions {
   deadlineMs?: number;
 }
 
+/** What acceptTls() serves: any byte stream, with a socket's addresses and reset where it has them. */
+type TlsStream = Duplex & { remoteAddress?: string; remotePort?: number; localAddress?: string; localPort?: number; resetAndDestroy?: () => unknown };
+
 /** Anything the server can drain and force-close: an HTTP/1.1 connection today, HTTP/2 later. */
 interface ServedConnection {
   readonly id: number;
@@ -48,17 +53,17 @@ interface ServedConnection {
 export class AeronetServer {
   readonly clock: Clock;
   readonly logger: Logger;
+  /** What the server counts (options.metrics), or null when metrics are off. */
+  readonly metrics: ServerMetrics | null;
   private readonly config: Http1Config;
   private readonly context: ConnectionContext;
   private readonly connections = new Map<number, ServedConnection>();
   private readonly maxConnections: number;
   private listener: net.Server | tls.Server | null = null;
-  /** Built once, at construction, so a bad certificate or SNI table fails createServer(). */
-  private readonly tlsOptions: tls.TlsOptions | null;
+  /** Built once, at construction, so a bad certificate, SNI table or TLS policy fails createServer(). */
+  private readonly tls: TlsRuntime | null;
   private readonly http2: Http2Config | null;
-  /** Made on first use by acceptTls(). */
-  private secureContext: tls.SecureContext | null = null;
-  private readonly handshakes = new Set<TlsHandshake>();
+  private readonly handshakes = new Set<{ destroy(): void }>();
   private draining = false;
   private closedWaiters: Array<() => void> = [];
 
@@ -66,6 +71,7 @@ export class AeronetServer {
     validateOptions(options);
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
+    this.metrics = options.metrics instanceof ServerMetrics ? options.metrics : options.metrics === true ? new ServerMetrics() : null;
     this.maxConnections = options.maxConnections ?? 10_000;
     const limits: Http1Limits = {
       ...DEFAULT_HTTP1_LIMITS,
@@ -76,7 +82,7 @@ export class AeronetServer {
     const http2 = options.http2 === false ? null : buildHttp2Config(options, timeouts);
     this.http2 = http2;
     // With HTTP/2 on, ALPN offers h2 first unless the TLS config lists its own protocols.
-    this.tlsOptions = options.tls ? createTlsServerOptions({ ...options.tls, alpn: options.tls.alpn ?? (http2 !== null ? ['h2', 'http/1.1'] : ['http/1.1']) }) : null;
+    this.tls = options.tls ? new TlsRuntime({ ...options.tls, alpn: options.tls.alpn ?? (http2 !== null ? ['h2', 'http/1.1'] : ['http/1.1']) }, { clock: this.clock, logger: this.logger }) : null;
     const connect = options.connect;
     this.config = {
       limits,
@@ -105,6 +111,8 @@ export class AeronetServer {
       clock: this.clock,
       logger: this.logger,
       handler,
+      observer: combineObservers([this.metrics, options.accessLog === true ? accessLogObserver(this.logger) : null]),
+      http2Metrics: this.metrics?.h2 ?? null,
       connectionClosed: (conn) => this.forget(conn.id),
     };
   }
@@ -126,9 +134,11 @@ export class AeronetServer {
   accept(transport: Transport): WorkMeter | null {
     if (this.draining || this.connections.size >= this.maxConnections) {
       this.logger.log('warn', 'server.connection-refused', { reason: this.draining ? 'draining' : 'max-connections', remote: transport.info.remoteAddress });
+      this.metrics?.connectionRefused(this.draining ? 'draining' : 'max-connections');
       transport.reset();
       return null;
     }
+    this.metrics?.connectionAccepted(transport.info.encrypted);
     const meter = new WorkMeter(this.options.cpuClock ?? null);
     if (transport.info.alpnProtocol === 'h2' && this.http2 !== null) {
       this.serveHttp2(transport, { prefaceReceived: false, meter });
@@ -136,48 +146,58 @@ export class AeronetServer {
     }
     const conn = new Http1Connection(transport, this.context, this.config, meter);
     // A connection that handed itself over at once (h2c prior knowledge) has already left.
-    if (!conn.isClosed) this.connections.set(conn.id, conn);
+    if (!conn.isClosed) {
+      this.connections.set(conn.id, conn);
+      this.metrics?.connectionOpened(conn.id, 'h1', transport.info.encrypted, meter);
+    }
     return meter;
   }
 
   private serveHttp2(transport: Transport, options: ConstructorParameters<typeof Http2Connection>[3]): void {
     const conn = new Http2Connection(transport, this.context, this.http2!, options);
     // A connection that failed at once (a bad preface in the first bytes) has already left.
-    if (!conn.isClosed) this.connections.set(conn.id, conn);
+    if (!conn.isClosed) {
+      this.connections.set(conn.id, conn);
+      this.metrics?.connectionOpened(conn.id, options?.upgrade !== undefined ? 'h2c-upgrade' : 'h2', transport.info.encrypted, conn.meter);
+    }
   }
 
   /**
    * Serve one TLS connection over any byte stream: the handshake (ALPN, SNI) runs here, with the
    * headers timeout as its limit on this server's clock, and the secure session is then served
    * like any Transport. The simulation runs TLS over its TestSocket this way; listen() uses
-   * node:tls's own server for kernel sockets.
+   * node:tls's own server for kernel sockets, or this too when the TLS config needs a context per
+   * connection (client-certificate policies, ticket rotation: server/tls/tls-runtime.ts).
    */
-  acceptTls(stream: Duplex & { remoteAddress?: string; remotePort?: number; localAddress?: string; localPort?: number; resetAndDestroy?: () => unknown }): void {
-    const tlsOptions = this.tlsOptions;
-    if (tlsOptions === null) throw new Error('acceptTls: this server was created without tls options');
+  acceptTls(stream: TlsStream): void {
+    this.startTls(stream, this.config.timeouts.headersMs);
+  }
+
+  private startTls(stream: TlsStream, timeoutMs: number): void {
+    const tlsRuntime = this.tls;
+    if (tlsRuntime === null) throw new Error('acceptTls: this server was created without tls options');
     const remoteAddress = stream.remoteAddress ?? '';
     if (this.draining || this.connections.size + this.handshakes.size >= this.maxConnections) {
       this.logger.log('warn', 'server.connection-refused', { reason: this.draining ? 'draining' : 'max-connections', remote: remoteAddress });
+      this.metrics?.connectionRefused(this.draining ? 'draining' : 'max-connections');
       // Reset like accept() does, where the stream can (a socket-like stream has resetAndDestroy).
       if (typeof stream.resetAndDestroy === 'function') stream.resetAndDestroy();
       else stream.destroy();
       return;
     }
-    this.secureContext ??= tls.createSecureContext(tlsOptions);
-    const handshake: TlsHandshake = new TlsHandshake(stream, {
-      secureContext: this.secureContext,
-      alpnProtocols: tlsOptions.ALPNProtocols as string[],
-      sniCallback: tlsOptions.SNICallback,
+    tlsRuntime.start();
+    const handshake = tlsRuntime.handshake(stream, {
       clock: this.clock,
-      timeoutMs: this.config.timeouts.headersMs,
+      timeoutMs,
       logger: this.logger,
       remoteAddress,
-      onSecure: (socket) => this.accept(new SocketTransport(socket, {
+      onFailed: (code) => this.metrics?.tlsHandshakeFailed(code),
+      onSecure: (socket, describeTls) => this.acceptSecure(new SocketTransport(socket, {
         remoteAddress,
         remotePort: stream.remotePort ?? 0,
         localAddress: stream.localAddress ?? '',
         localPort: stream.localPort ?? 0,
-      })),
+      }, describeTls)),
       onSettled: () => this.handshakes.delete(handshake),
     });
     this.handshakes.add(handshake);
@@ -191,22 +211,34 @@ export class AeronetServer {
     }
     const onSocket = (socket: net.Socket) => this.accept(new SocketTransport(socket));
     let listener: net.Server | tls.Server;
-    if (this.tlsOptions !== null) {
+    if (this.tls !== null && this.tls.perConnection) {
+      // Each connection's context comes from its ClientHello, so the handshake is acceptTls()'s
+      // (headers timeout on this server's clock); not half-open until the session is up.
+      this.tls.start();
+      // Node's own server never goes without a handshake limit (120 s by default); nor does this.
+      const handshakeMs = this.config.timeouts.headersMs > 0 ? this.config.timeouts.headersMs : 120_000;
+      listener = net.createServer({ allowHalfOpen: false, noDelay: true }, (socket) => this.startTls(socket, handshakeMs));
+    } else if (this.tls !== null) {
       // Not half-open during the handshake: a client whose FIN arrives before the handshake ends
       // must be closed at once, not kept until the handshake timeout. Once the session is up the
       // connection becomes half-open like a plain one (a client may half-close after a request).
       const handshakeTimeout = this.config.timeouts.headersMs > 0 ? this.config.timeouts.headersMs : 120_000;
-      listener = tls.createServer({ ...this.tlsOptions, allowHalfOpen: false, handshakeTimeout }, (socket) => {
+      this.tls.start();
+      const tlsServer = tls.createServer({ ...this.tls.serverOptions, allowHalfOpen: false, handshakeTimeout }, (socket) => {
         socket.allowHalfOpen = true;
+        this.metrics?.tlsHandshakeCompleted();
         onSocket(socket);
       });
-      listener.on('tlsClientError', (err: NodeJS.ErrnoException, socket: tls.TLSSocket) => {
+      tlsServer.on('tlsClientError', (err: NodeJS.ErrnoException, socket: tls.TLSSocket) => {
         this.logger.log('info', 'tls.handshake-failed', { code: err.code, message: err.message, remote: socket.remoteAddress });
+        this.metrics?.tlsHandshakeFailed(err.code);
         // node:tls destroys the socket itself after an OpenSSL error, but not after
         // ERR_TLS_HANDSHAKE_TIMEOUT: a client that never sent a ClientHello would keep its socket
         // (found by proxy/tls-timeout-handshake). Whatever failed, the handshake is over.
         socket.destroy();
       });
+      this.tls.attach(tlsServer);
+      listener = tlsServer;
     } else {
       listener = net.createServer({ allowHalfOpen: true, noDelay: true }, onSocket);
     }
@@ -241,6 +273,8 @@ export class AeronetServer {
     const listenerClosed = listener ? new Promise<void>((resolve) => listener.close(() => resolve())) : Promise.resolve();
     this.logger.log('info', 'server.drain', { connections: this.connections.size, deadlineMs });
     for (const handshake of [...this.handshakes]) handshake.destroy();
+    // Ticket rotation and OCSP refresh timers: a closed server leaves nothing on its clock.
+    this.tls?.stop();
     for (const conn of [...this.connections.values()]) conn.drain();
     if (this.connections.size > 0) {
       const timer = this.clock.setTimer(deadlineMs, () => {
@@ -253,8 +287,15 @@ export class AeronetServer {
     await listenerClosed;
   }
 
+  /** A TLS session whose handshake acceptTls() ran: counted, then served like any transport. */
+  private acceptSecure(transport: Transport): void {
+    this.metrics?.tlsHandshakeCompleted();
+    this.accept(transport);
+  }
+
   private forget(id: number): void {
     this.connections.delete(id);
+    this.metrics?.connectionClosed(id);
     if (this.connections.size === 0 && this.closedWaiters.length > 0) {
       const waiters = this.closedWaiters;
       this.closedWaiters = [];
@@ -320,6 +361,8 @@ function validateOptions(o: ServerOptions): void {
     positiveInt(o.connect.dialTimeoutMs, 'connect.dialTimeoutMs');
   }
   if (o.http2 !== undefined && o.http2 !== false) validateHttp2Options(o.http2, positiveInt);
+  if (o.metrics !== undefined && typeof o.metrics !== 'boolean' && !(o.metrics instanceof ServerMetrics)) throw new TypeError('createServer: metrics must be true, false or a ServerMetrics');
+  if (o.accessLog !== undefined && typeof o.accessLog !== 'boolean') throw new TypeError('createServer: accessLog must be a boolean');
 }
 
 /** HTTP/2 settings must be values the protocol allows (RFC 9113 §6.5.2), or SETTINGS would be a lie. */

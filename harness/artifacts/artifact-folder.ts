@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KEYLOG_FILE } from './key-log-artifact.js';
 
 /** The layers that write artifacts; each one's manifest starts with ManifestBase. */
 export type ArtifactLayer = 'sim' | 'proxy' | 'netem';
@@ -21,6 +22,8 @@ export interface ManifestBase {
   repro: string;
   captureWarnings: string[];
   createdAt: string;
+  /** The TLS key log file in the folder (AERONET_TLS_KEYLOG=1 runs with TLS only): it decrypts the captures. */
+  keylog?: string;
 }
 
 /** The four files of every artifact folder, and any a layer adds. */
@@ -30,6 +33,8 @@ export interface ArtifactFiles {
   serverLog: readonly string[];
   pcap: Buffer;
   extra?: Record<string, string | Buffer>;
+  /** NSS key log lines of the run's TLS sessions (key-log-artifact.ts); written as tls-keys.log when non-empty. */
+  keyLog?: string | null;
 }
 
 const PACKAGE_ROOT = findPackageRoot();
@@ -43,7 +48,10 @@ export function artifactDir(root: string, scenario: string, seed: number, now: D
 /** Create the folder and write manifest.json, events.log, server.log, capture.pcap (+ extras). */
 export function writeArtifactFolder(dir: string, manifest: ManifestBase, files: ArtifactFiles): string {
   mkdirSync(dir, { recursive: true });
+  const keyLog = files.keyLog ?? '';
+  if (keyLog !== '') manifest = { ...manifest, keylog: KEYLOG_FILE };
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  if (keyLog !== '') writeFileSync(path.join(dir, KEYLOG_FILE), keyLog, { mode: 0o600 });
   writeFileSync(path.join(dir, 'events.log'), files.events.join('\n') + '\n');
   writeFileSync(path.join(dir, 'server.log'), files.serverLog.join('\n') + (files.serverLog.length ? '\n' : ''));
   writeFileSync(path.join(dir, 'capture.pcap'), files.pcap);

@@ -32,7 +32,7 @@ export function writeArtifact(result: ScenarioResult, root = path.join(process.c
     faults: result.faults,
     overrides: result.overrides,
   };
-  return writeArtifactFolder(dir, manifest, { events: result.trace, serverLog: result.serverLog.map((r) => JSON.stringify(r)), pcap });
+  return writeArtifactFolder(dir, manifest, { events: result.trace, serverLog: result.serverLog.map((r) => JSON.stringify(r)), pcap, keyLog: result.keyLog });
 }
 
 /** Read and check a manifest, with errors that say what is wrong. */

@@ -53,7 +53,7 @@ export function writeNetemArtifact(result: NetemRunResult, root: string, now = n
     'commands.sh': `#!/bin/sh\n# The link of ${result.scenario} seed ${result.seed}, as applied (${result.backend}, kernel ${result.kernel}).\n${result.commands.map((c) => c.line + (c.ok ? '' : `   # failed: ${c.error ?? ''}`)).join('\n')}\n`,
   };
   if (client !== null) extra['client.pcap'] = client;
-  return writeArtifactFolder(dir, manifest, { events: result.notes, serverLog: result.serverLog, pcap: server ?? Buffer.alloc(0), extra });
+  return writeArtifactFolder(dir, manifest, { events: result.notes, serverLog: result.serverLog, pcap: server ?? Buffer.alloc(0), extra, keyLog: result.keyLog ?? null });
 }
 
 export function artifactName(dir: string): string {

@@ -6,6 +6,7 @@ import { aeronetCli } from '../proxy/layer/serve-process.js';
 import { writeNetemArtifact } from './netem-artifact.js';
 import type { NetemScenario } from './netem-scenario.js';
 import { runNetemScenario, type NetemRunResult } from './run-netem-scenario.js';
+import { KEYLOG_ENV, keyLogRequested } from '../artifacts/key-log-artifact.js';
 
 /** One scenario x seed of a job, and the folder its result and captures go to. */
 export interface NetemJobItem {
@@ -77,7 +78,9 @@ export async function runNetemLayer(options: NetemLayerOptions, find: (name: str
     const jobFile = path.join(options.workDir, 'job.json');
     writeFileSync(jobFile, JSON.stringify(job, null, 2) + '\n');
     const script = path.join(options.workDir, 'guest.sh');
-    writeFileSync(script, `cd ${JSON.stringify(process.cwd())} && exec ${JSON.stringify(process.execPath)} ${JSON.stringify(aeronetCli())} netem-inside --job ${JSON.stringify(jobFile)}\n`);
+    // The guest starts with init.sh's environment only: pass the key log request in (key-log-artifact.ts).
+    const env = keyLogRequested() ? `${KEYLOG_ENV}=1 ` : '';
+    writeFileSync(script, `cd ${JSON.stringify(process.cwd())} && ${env}exec ${JSON.stringify(process.execPath)} ${JSON.stringify(aeronetCli())} netem-inside --job ${JSON.stringify(jobFile)}\n`);
     const run = await runInUml(script, { timeoutMs: options.umlTimeoutMs ?? 20 * 60_000, ...(options.onConsole ? { onConsole: options.onConsole } : {}) });
     umlMs = run.ms;
     if (run.exitCode !== 0) guestProblem = `the User-Mode Linux guest ended with status ${run.exitCode}${run.exitCode === 124 ? ' (time limit)' : ''}; its console ended with: ${run.console.trim().split('\n').slice(-15).join(' | ')}`;

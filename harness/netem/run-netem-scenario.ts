@@ -34,6 +34,8 @@ export interface NetemRunResult {
   registry: { baseline: RegistrySnapshot | null; final: RegistrySnapshot | null };
   /** tcpdump in each namespace on its veth end (files in the run's folder), or why there is none. */
   captures: { client: string | null; server: string | null; note: string };
+  /** aeronet serve's TLS key log (AERONET_TLS_KEYLOG=1 and a TLS scenario), for the artifact. */
+  keyLog?: string | null;
 }
 
 const SERVER_PORT = 8080;
@@ -147,6 +149,7 @@ export async function runNetemScenario(scenario: NetemScenario, seed: number, ru
     tls,
     registry: { baseline, final },
     captures,
+    keyLog: srvFinal?.keyLog() ?? null,
   };
 }
 

@@ -13,22 +13,23 @@ export interface DemoServerOnSim {
   accept(transport: Transport): void;
   /** The same through the server's TLS handshake (the server must have `tls` options). */
   acceptTls(transport: Transport): void;
-  /** What must be empty after a run: live connections, and TLS handshakes that never finished. */
-  readonly registry: { readonly connectionCount: number };
+  /** What must be empty after a run: live connections, TLS handshakes that never finished, and what the metrics count as open. */
+  readonly registry: { readonly connectionCount: number; readonly metrics: AeronetServer['metrics'] };
 }
 
 /**
  * The demo routes with response compression off (zlib's thread pool is not on the virtual
- * clock), then `options` on top, on `sim`'s clock, logging to `logger`. Shared by the scenario
+ * clock) and metrics on (so every run checks through them that nothing leaked), then `options`
+ * on top, on `sim`'s clock, logging to `logger`. Shared by the scenario
  * runner (harness/runner/run-scenario.ts) and the capture replay (harness/replay/).
  */
 export function demoServerOnSim(sim: Sim, logger: Logger, options: Partial<ServerOptions> = {}): DemoServerOnSim {
-  const server = createServer({ handler: createDemoRouter().handle, compression: false, ...options, clock: sim.clock, logger });
+  const server = createServer({ handler: createDemoRouter().handle, compression: false, metrics: true, ...options, clock: sim.clock, logger });
   return {
     server,
     accept: (t) => server.accept(t),
     acceptTls: (t) => server.acceptTls(transportStream(t, sim.clock)),
     // A TLS handshake that never finished is as much a leak as a connection.
-    registry: { get connectionCount() { return server.connectionCount + server.handshakeCount; } },
+    registry: { get connectionCount() { return server.connectionCount + server.handshakeCount; }, metrics: server.metrics },
   };
 }

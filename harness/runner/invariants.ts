@@ -1,12 +1,21 @@
 import type { Sim } from '../sim/sim.js';
 import type { TestConnection } from '../sim/test-socket.js';
 import { parseResponses } from '../http/response-parser.js';
+import type { MetricsSnapshot } from '../../server/metrics/server-metrics.js';
+
+/** What the invariants read of a server: its registry size, and its metrics when it has them on. */
+export interface CheckedServer {
+  readonly connectionCount: number;
+  readonly metrics?: { snapshot(): MetricsSnapshot } | null;
+}
 
 /**
  * What must hold after every scenario, whatever it did (the issue's invariants):
  * - no state corruption: on a link that was not reset, every byte sent was delivered;
  * - graceful teardown: every connection closed, no timer left on the virtual clock;
- * - no leaks: the server's connection registry is empty.
+ * - no leaks: the server's connection registry is empty, and, when the server has metrics on,
+ *   its metrics agree: no connection open, no request in flight, no HTTP/2 stream open (every
+ *   exchange that started was reported finished, every stream closed).
  *
  * On a hostile link (duplication, reordering, corruption: broken middleboxes), "sent equals
  * delivered" is meaningless and is not checked (it still is for the other direction when that
@@ -20,7 +29,7 @@ import { parseResponses } from '../http/response-parser.js';
  * hostile link send no HEAD, and no single bit flip turns GET or POST into HEAD.)
  * Returns the violations, empty when all hold.
  */
-export function checkInvariants(sim: Sim, server: { readonly connectionCount: number }): string[] {
+export function checkInvariants(sim: Sim, server: CheckedServer): string[] {
   const problems: string[] = [];
   for (const conn of sim.connections) {
     const hostile = conn.c2s.hostile || conn.s2c.hostile;
@@ -34,7 +43,17 @@ export function checkInvariants(sim: Sim, server: { readonly connectionCount: nu
     if (!conn.client.closed) problems.push(`c${conn.id}: the client's end is still open after teardown`);
   }
   if (server.connectionCount !== 0) problems.push(`the server still has ${server.connectionCount} connection(s) in its registry`);
+  if (server.metrics) problems.push(...metricsLeaks(server.metrics.snapshot()));
   if (sim.clock.pendingTimers !== 0) problems.push(`${sim.clock.pendingTimers} timer(s) left on the virtual clock`);
+  return problems;
+}
+
+/** What the server's metrics still count as open after teardown: empty when nothing leaked. */
+function metricsLeaks(m: MetricsSnapshot): string[] {
+  const problems: string[] = [];
+  if (m.connections.open !== 0) problems.push(`the server's metrics count ${m.connections.open} connection(s) still open (${JSON.stringify(m.connections.openByProtocol)})`);
+  if (m.requests.inFlight !== 0) problems.push(`the server's metrics count ${m.requests.inFlight} request(s) still in flight`);
+  if (m.h2.streamsOpen !== 0) problems.push(`the server's metrics count ${m.h2.streamsOpen} HTTP/2 stream(s) still open`);
   return problems;
 }
 

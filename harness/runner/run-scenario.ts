@@ -14,6 +14,7 @@ import { observedResponses, recordResponses } from './observed-responses.js';
 import { ScenarioFailure, type Scenario, type ScenarioContext, type ScenarioTarget, type TlsConnectOptions, type TlsConnection } from './scenario.js';
 import { checkInvariants } from './invariants.js';
 import { demoServerOnSim } from './demo-server-on-sim.js';
+import { keyLogRequested } from '../artifacts/key-log-artifact.js';
 
 export interface ScenarioFailureInfo {
   kind: 'expectation' | 'hang' | 'invariant' | 'error';
@@ -36,6 +37,8 @@ export interface ScenarioResult {
   overrides: FaultOverrides;
   /** Per connection, the responses the scenario last read on it (null when it read none). */
   responses: Array<ParsedResponse[] | null>;
+  /** The server's TLS key log (NSS format) when one was asked for and the scenario serves TLS; else null. */
+  keyLog: string | null;
 }
 
 /** Teardown may take this long in virtual time: longer than any default server timeout. */
@@ -46,16 +49,20 @@ export interface RunScenarioOptions {
   overrides?: FaultOverrides;
   /** The server to run against: aeronet (default) or node:http, for the differential check. */
   target?: ScenarioTarget;
+  /** Keep the TLS key log for the artifact (default: AERONET_TLS_KEYLOG=1). */
+  keyLog?: boolean;
 }
 
 /** Run one scenario for one seed over the simulated network, then check the invariants. */
 export async function runScenario(scenario: Scenario, seed: number, overridesOrOptions: FaultOverrides | RunScenarioOptions = {}): Promise<ScenarioResult> {
-  const options: RunScenarioOptions = 'target' in overridesOrOptions || 'overrides' in overridesOrOptions ? overridesOrOptions as RunScenarioOptions : { overrides: overridesOrOptions as FaultOverrides };
+  const options: RunScenarioOptions = 'target' in overridesOrOptions || 'overrides' in overridesOrOptions || 'keyLog' in overridesOrOptions ? overridesOrOptions as RunScenarioOptions : { overrides: overridesOrOptions as FaultOverrides };
   const overrides = options.overrides ?? {};
   const target = options.target ?? 'aeronet';
   const sim = new Sim({ seed, faults: scenario.faults ?? {}, overrides });
   const logger = new MemoryLogger();
-  const world = target === 'aeronet' ? aeronetWorld(scenario, sim, logger) : nodeHttpWorld(scenario, sim);
+  // Key log lines in memory, for the artifact: appended synchronously, so nothing leaves virtual time.
+  const keyLog: string[] | null = (options.keyLog ?? keyLogRequested()) && scenario.server?.tls !== undefined ? [] : null;
+  const world = target === 'aeronet' ? aeronetWorld(scenario, sim, logger, keyLog) : nodeHttpWorld(scenario, sim);
   const rng = sim.rng.fork('scenario');
   const tlsConnections: TlsConnection[] = [];
   const ctx: ScenarioContext = {
@@ -125,6 +132,7 @@ export async function runScenario(scenario: Scenario, seed: number, overridesOrO
     virtualMs: sim.clock.time,
     overrides,
     responses: sim.connections.map((c) => observedResponses(c) ?? null),
+    keyLog: keyLog === null ? null : keyLog.join(''),
   };
 }
 
@@ -136,8 +144,9 @@ interface World {
   registry: { readonly connectionCount: number };
 }
 
-function aeronetWorld(scenario: Scenario, sim: Sim, logger: MemoryLogger): World {
-  const demo = demoServerOnSim(sim, logger, scenario.server);
+function aeronetWorld(scenario: Scenario, sim: Sim, logger: MemoryLogger, keyLog: string[] | null): World {
+  const server = keyLog !== null && scenario.server?.tls ? { ...scenario.server, tls: { ...scenario.server.tls, keyLog: (line: Buffer) => void keyLog.push(line.toString('latin1')) } } : scenario.server;
+  const demo = demoServerOnSim(sim, logger, server);
   return { aeronet: demo.server, accept: demo.accept, acceptTls: demo.acceptTls, registry: demo.registry };
 }
 

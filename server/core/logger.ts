@@ -9,6 +9,8 @@ export interface LogRecord {
 
 export interface Logger {
   log(level: LogLevel, event: string, fields?: Record<string, unknown>): void;
+  /** Whether a record at `level` would be written (createLogger has it); absent means "maybe": build and log. */
+  enabled?(level: LogLevel): boolean;
 }
 
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };

@@ -133,6 +133,7 @@ export class Router {
       const route = table.get(method) ?? (method === 'HEAD' ? table.get('GET') : undefined);
       if (route !== undefined) {
         req.params = {};
+        req.route = route.pattern;
         return route.run(req, res);
       }
     }
@@ -169,6 +170,7 @@ export class Router {
       });
       if (hit !== undefined) {
         req.params = buildParams(hit.names, values);
+        req.route = hit.pattern;
         return hit.run(req, res);
       }
     }

@@ -1,5 +1,9 @@
 import type { Clock } from '../transport/clock.js';
+import type { TlsSessionInfo } from '../transport/transport.js';
 import type { Request, RequestBody } from './types.js';
+
+/** `req.route` when no route matched (or no Router ran): one label value for every such request. */
+export const UNMATCHED_ROUTE = '(unmatched)';
 
 /** The fields every protocol knows about a request; the Request object adds lazy conveniences. */
 export interface RequestInit {
@@ -11,6 +15,8 @@ export interface RequestInit {
   body: RequestBody;
   remoteAddress: string;
   encrypted: boolean;
+  /** Where `tls` is read from on first use: the connection's TransportInfo (absent: null). */
+  tlsSource?: { readonly tls?: TlsSessionInfo | null };
   clock: Clock;
   /** Creates the request's AbortSignal on first use (most handlers never ask). */
   signal: () => AbortSignal;
@@ -26,6 +32,7 @@ export class ServerRequest implements Request {
   readonly path: string;
   readonly search: string;
   params: Record<string, string> = {};
+  route = UNMATCHED_ROUTE;
   readonly httpVersion: string;
   readonly authority: string;
   readonly headerList: Array<[string, string]>;
@@ -33,6 +40,7 @@ export class ServerRequest implements Request {
   readonly remoteAddress: string;
   readonly encrypted: boolean;
   readonly clock: Clock;
+  private readonly tlsSource: { readonly tls?: TlsSessionInfo | null } | undefined;
   private readonly signalFactory: () => AbortSignal;
   private queryCache: URLSearchParams | null = null;
   private headersCache: Record<string, string> | null = null;
@@ -46,11 +54,16 @@ export class ServerRequest implements Request {
     this.body = init.body;
     this.remoteAddress = init.remoteAddress;
     this.encrypted = init.encrypted;
+    this.tlsSource = init.tlsSource;
     this.clock = init.clock;
     this.signalFactory = init.signal;
     const { path, search } = splitTarget(init.target);
     this.path = path;
     this.search = search;
+  }
+
+  get tls(): TlsSessionInfo | null {
+    return this.tlsSource?.tls ?? null;
   }
 
   get signal(): AbortSignal {

@@ -1,4 +1,5 @@
 import type { Clock } from '../transport/clock.js';
+import type { TlsSessionInfo } from '../transport/transport.js';
 
 /**
  * The application API shared by every protocol. HTTP/1.1 (and HTTP/2 later) construct these
@@ -17,6 +18,12 @@ export interface Request {
   readonly query: URLSearchParams;
   /** Route parameters, filled in by the router (`/bytes/:n` gives `{ n: '42' }`). */
   params: Record<string, string>;
+  /**
+   * The pattern of the route that matched (`/bytes/:n`), set by the router; '(unmatched)' until
+   * then and when none did (404, 405). Metrics label requests by it, never by the raw path, so
+   * its values stay few: a handler that routes by itself may set it to a pattern of its own.
+   */
+  route: string;
   /** '1.0', '1.1' or '2'. */
   readonly httpVersion: string;
   /** The authority the request is for: absolute-form target's, else the Host header (or :authority). */
@@ -31,6 +38,8 @@ export interface Request {
   readonly body: RequestBody;
   readonly remoteAddress: string;
   readonly encrypted: boolean;
+  /** The TLS session (protocol, cipher, the verified client certificate), or null on a plain connection. */
+  readonly tls: TlsSessionInfo | null;
   /** The injected clock: handlers that wait must use it so simulations stay on virtual time. */
   readonly clock: Clock;
   /** Aborted when the peer goes away or the server gives up on the exchange. */

@@ -8,6 +8,7 @@ import { runHandler } from '../core/run-handler.js';
 import { connectAllowed, dialConnectTarget } from '../core/connect-dial.js';
 import { nextConnectionId } from '../core/connection-id.js';
 import { WorkMeter, type RetainedProbe } from '../core/work-meter.js';
+import type { ExchangeObserver } from '../core/exchange-observer.js';
 import { matchPreface, matchedPrefaceOctets, PREFACE_REQUEST_LINE_LENGTH } from '../http2/frames/preface.js';
 import { RequestParser, type RequestParserEvents } from './request-parser.js';
 import { HttpParseError } from './parse-error.js';
@@ -48,6 +49,8 @@ type PauseReason = 'body' | 'pipeline' | 'takeover';
 export class Http1Connection implements TransportEvents, RequestParserEvents, RetainedProbe {
   readonly id = nextConnectionId();
   readonly date: HttpDate;
+  /** The server's exchange observer (metrics, access log), or null: then nothing is measured. */
+  readonly observer: ExchangeObserver | null;
   private readonly parser: RequestParser;
   private readonly deadline: Deadline;
   private readonly sendStall: Deadline;
@@ -81,6 +84,7 @@ export class Http1Connection implements TransportEvents, RequestParserEvents, Re
     readonly meter: WorkMeter = new WorkMeter(),
   ) {
     meter.watch(this);
+    this.observer = context.observer ?? null;
     this.date = new HttpDate(context.clock);
     this.parser = new RequestParser(this, config.limits);
     this.deadline = new Deadline(context.clock, () => this.onDeadline());
@@ -438,6 +442,7 @@ export class Http1Connection implements TransportEvents, RequestParserEvents, Re
 
   abortExchange(ex: Http1Exchange, reason: Error): void {
     this.context.logger.log('warn', 'http1.exchange-aborted', { connection: this.id, target: ex.head.target, reason: reason.message });
+    ex.reportFinished(true);
     ex.cancel(reason);
     this.closing = true;
     // Closing mid-body tells the client the response is incomplete (RFC 9112 §8).
@@ -613,6 +618,9 @@ export class Http1Connection implements TransportEvents, RequestParserEvents, Re
       for (const [n, v] of fields) head += `${n}: ${v}\r\n`;
       this.meter.responded();
       this.write(Buffer.from(head + '\r\n', 'latin1'));
+      // The exchange ends with its 101; what follows belongs to the new protocol.
+      ex.status = 101;
+      ex.reportFinished(false);
       this.context.logger.log('info', 'http1.upgrade', { connection: this.id, protocol: token });
       upgrade.upgrade(ex.head, Buffer.concat(this.upgradeBody), handedOver, leftover, this.meter);
       return;
@@ -689,6 +697,9 @@ export class Http1Connection implements TransportEvents, RequestParserEvents, Re
     // RFC 9110 §9.3.6: a 2xx to CONNECT has no Content-Length or Transfer-Encoding.
     this.meter.responded();
     this.write(Buffer.from(`HTTP/1.1 200 Connection Established\r\ndate: ${this.date.get()}\r\n\r\n`, 'latin1'));
+    // The exchange ends with its 200; the tunnel's bytes are not its response.
+    ex.status = 200;
+    ex.reportFinished(false);
     this.context.logger.log('info', 'http1.tunnel-open', { connection: this.id, target: authority });
     const logger = this.context.logger;
     const id = this.id;

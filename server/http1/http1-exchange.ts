@@ -4,6 +4,7 @@ import { DecodedRequestBody } from '../core/decoded-body.js';
 import { ServerResponse } from '../core/server-response.js';
 import type { FieldList, ResponseSink } from '../core/response-sink.js';
 import type { HandlerFailureTarget } from '../core/run-handler.js';
+import type { FinishedExchange } from '../core/exchange-observer.js';
 import { statusHasNoContent } from '../core/status-text.js';
 import type { RequestHead } from './request-head.js';
 import { chunkHeader, lastChunk, serializeHead, type ResponseFraming } from './response-head.js';
@@ -18,7 +19,7 @@ const COALESCE_LIMIT = 16 * 1024;
  * One request/response exchange on an HTTP/1.1 connection. It is the ResponseSink that turns the
  * protocol-agnostic Response into bytes, and the BodySource behind the request's body stream.
  */
-export class Http1Exchange implements ResponseSink, BodySource, HandlerFailureTarget {
+export class Http1Exchange implements ResponseSink, BodySource, HandlerFailureTarget, FinishedExchange {
   readonly request: ServerRequest;
   readonly response: ServerResponse;
   readonly body: RequestBodyStream;
@@ -32,6 +33,15 @@ export class Http1Exchange implements ResponseSink, BodySource, HandlerFailureTa
   private continueSent = false;
   private framing: ResponseFraming = { kind: 'none' };
   private abortController: AbortController | null = null;
+  // FinishedExchange, for the server's observer (metrics, access log); untouched when there is none.
+  readonly streamId = 0;
+  /** The final status line sent (0 until one is). */
+  status = 0;
+  bodyBytesSent = 0;
+  startedAt = 0;
+  /** -1 until the exchange is reported finished (once). */
+  endedAt = -1;
+  aborted = false;
 
   constructor(
     private readonly connection: Http1Connection,
@@ -57,10 +67,31 @@ export class Http1Exchange implements ResponseSink, BodySource, HandlerFailureTa
       body,
       remoteAddress: conn.transport.info.remoteAddress,
       encrypted: conn.transport.info.encrypted,
+      tlsSource: conn.transport.info,
       clock: conn.context.clock,
       signal: () => (this.abortController ??= new AbortController()).signal,
     });
     this.response = new ServerResponse(this, this.request, conn.config.compression);
+    if (conn.observer !== null) {
+      this.startedAt = conn.now();
+      conn.observer.exchangeStarted();
+    }
+  }
+
+  get connectionId(): number {
+    return this.connection.id;
+  }
+
+  /**
+   * Tell the observer, once, that this exchange is over: its response handed to the transport in
+   * full, or (aborted) torn down before that.
+   */
+  reportFinished(aborted: boolean): void {
+    const observer = this.connection.observer;
+    if (observer === null || this.endedAt >= 0) return;
+    this.aborted = aborted;
+    this.endedAt = this.connection.now();
+    observer.exchangeFinished(this);
   }
 
   get done(): boolean {
@@ -108,11 +139,14 @@ export class Http1Exchange implements ResponseSink, BodySource, HandlerFailureTa
       const length = Buffer.byteLength(body, 'utf8');
       const head = this.headString(status, fields, noContent ? { kind: 'none' } : { kind: 'length', length });
       if (noContent || this.suppressBody || length === 0) ok = transport.writeLatin1(head);
-      // ASCII text is its own latin1 encoding: head and body go down as one string, one write.
-      else if (length === body.length && length <= COALESCE_LIMIT) ok = transport.writeLatin1(head + body);
       else {
-        ok = transport.writeLatin1(head);
-        ok = transport.write(Buffer.from(body, 'utf8'));
+        this.bodyBytesSent = length;
+        // ASCII text is its own latin1 encoding: head and body go down as one string, one write.
+        if (length === body.length && length <= COALESCE_LIMIT) ok = transport.writeLatin1(head + body);
+        else {
+          ok = transport.writeLatin1(head);
+          ok = transport.write(Buffer.from(body, 'utf8'));
+        }
       }
       if (!ok) this.connection.noteWriteBlocked();
       this.finishResponse();
@@ -123,12 +157,14 @@ export class Http1Exchange implements ResponseSink, BodySource, HandlerFailureTa
     if (body === null || length === 0 || this.suppressBody || noContent) {
       ok = transport.writeLatin1(head);
     } else if (length <= COALESCE_LIMIT) {
+      this.bodyBytesSent = length;
       // One write, one syscall for the whole response.
       const out = Buffer.allocUnsafe(head.length + length);
       out.write(head, 0, 'latin1');
       out.set(body, head.length);
       ok = transport.write(out);
     } else {
+      this.bodyBytesSent = length;
       ok = transport.writeLatin1(head);
       ok = transport.write(body);
     }
@@ -154,6 +190,7 @@ export class Http1Exchange implements ResponseSink, BodySource, HandlerFailureTa
     // Through the connection, which meters what goes out.
     const transport = this.connection;
     if (this.suppressBody || this.framing.kind === 'none' || chunk.length === 0) return true;
+    this.bodyBytesSent += chunk.length;
     let ok: boolean;
     if (this.framing.kind !== 'chunked') ok = transport.write(chunk);
     else if (chunk.length <= COALESCE_LIMIT) {
@@ -196,12 +233,14 @@ export class Http1Exchange implements ResponseSink, BodySource, HandlerFailureTa
   /** Called once per final response head: the meter counts it as one response. */
   private headString(status: number, fields: FieldList, framing: ResponseFraming): string {
     this.connection.meter.responded();
+    this.status = status;
     const connection = this.connection.connectionField(this);
     return serializeHead(status, fields, framing, connection, this.connection.date.get(this.connection.now()));
   }
 
   private finishResponse(): void {
     this.responded = true;
+    this.reportFinished(false);
     this.connection.responseFinished(this);
   }
 }

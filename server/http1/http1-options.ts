@@ -4,6 +4,8 @@ import type { Logger } from '../core/logger.js';
 import type { Clock } from '../transport/clock.js';
 import type { Transport } from '../transport/transport.js';
 import type { WorkMeter } from '../core/work-meter.js';
+import type { ExchangeObserver } from '../core/exchange-observer.js';
+import type { Http2Metrics } from '../metrics/http2-metrics.js';
 import type { Http1Limits } from './limits.js';
 import type { RequestHead } from './request-head.js';
 
@@ -89,6 +91,10 @@ export interface ConnectionContext {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly handler: Handler;
+  /** Told when each exchange starts and ends (metrics, access log); null or absent: nobody, and nothing is measured. */
+  readonly observer?: ExchangeObserver | null;
+  /** HTTP/2's counters (frames, resets, HPACK, defences); null or absent when metrics are off. */
+  readonly http2Metrics?: Http2Metrics | null;
   /** The connection is gone: remove it from the registry. */
   connectionClosed(connection: { readonly id: number }): void;
 }

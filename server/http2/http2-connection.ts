@@ -5,6 +5,9 @@ import { HttpError } from '../core/types.js';
 import { runHandler } from '../core/run-handler.js';
 import { nextConnectionId } from '../core/connection-id.js';
 import { WorkMeter, type RetainedProbe } from '../core/work-meter.js';
+import type { ExchangeObserver } from '../core/exchange-observer.js';
+import type { Http2Metrics } from '../metrics/http2-metrics.js';
+import type { DefenceName } from '../metrics/labels.js';
 import type { ConnectionContext } from '../http1/http1-options.js';
 import { ErrorCode, errorCodeName, SettingId, CONNECTION_PREFACE_LENGTH, DEFAULT_MAX_FRAME_SIZE } from './frames/constants.js';
 import type { ContinuationFrame, DataFrame, Frame, FrameDecodeError, GoawayFrame, HeadersFrame, PingFrame, RstStreamFrame, SettingsFrame, WindowUpdateFrame } from './frames/frame.js';
@@ -72,6 +75,12 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
   /** Work done for the peer (amplification budgets); the HTTP/1.1 connection's own after h2c. */
   readonly meter: WorkMeter;
   readonly date: HttpDate;
+  /** The server's exchange observer (metrics, access log), or null. */
+  readonly observer: ExchangeObserver | null;
+  /** Frame, reset, HPACK and defence counters, or null when metrics are off (then nothing is counted). */
+  readonly metrics: Http2Metrics | null;
+  /** Streams the peer opened here, for the streams-per-connection histogram. */
+  private streamsOpened = 0;
   private readonly reader: FrameReader;
   private readonly decoder: HpackDecoder;
   private readonly encoder = new HpackEncoder();
@@ -121,6 +130,8 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
   ) {
     this.meter = options.meter ?? new WorkMeter();
     this.meter.watch(this);
+    this.observer = context.observer ?? null;
+    this.metrics = context.http2Metrics ?? null;
     const clock = context.clock;
     this.date = new HttpDate(clock);
     const settings = config.settings;
@@ -268,10 +279,12 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
     const reason = new HttpError(499, 'connection closed before the exchange completed');
     for (const stream of this.streams.values()) {
       stream.state = StreamState.Closed;
+      this.streamGone(stream, true);
       stream.cancel(reason);
     }
     this.streams.clear();
     this.ready = [];
+    this.metrics?.connectionEnded(this.streamsOpened);
     this.meter.end();
     this.context.connectionClosed(this);
   }
@@ -306,6 +319,7 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
   }
 
   private onFrame(frame: Frame): void {
+    this.metrics?.frameIn(frame.type);
     // §3.4: the client preface ends with a SETTINGS frame.
     if (!this.firstFrameSeen) {
       this.firstFrameSeen = true;
@@ -458,6 +472,7 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
   private checkBlockBounds(block: HeaderBlock): boolean {
     const d = this.config.defences;
     if (block.frames > d.maxHeaderBlockFrames || block.bytes > d.maxHeaderBlockBytes) {
+      this.tripped(block.frames > d.maxHeaderBlockFrames ? 'maxHeaderBlockFrames' : 'maxHeaderBlockBytes');
       this.connectionError(ErrorCode.ENHANCE_YOUR_CALM, `field block on stream ${block.streamId} exceeds ${block.frames > d.maxHeaderBlockFrames ? `${d.maxHeaderBlockFrames} frames` : `${d.maxHeaderBlockBytes} bytes`}`, 'http2.continuation-flood');
       return false;
     }
@@ -472,6 +487,7 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
     let tooLarge = false;
     try {
       fields = this.decoder.decode(encoded);
+      if (this.metrics !== null) this.metrics.headerBlock(0, encoded.length, fields);
     } catch (err) {
       if (err instanceof HpackError && err.kind === 'header-list-too-large') tooLarge = true;
       else {
@@ -519,6 +535,8 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
     }
     const stream = new Http2Stream(id, this, parsed, block.endStream, this.peer.initialWindowSize, this.config.settings.initialWindowSize);
     this.streams.set(id, stream);
+    this.streamsOpened++;
+    this.metrics?.streamOpened();
     this.idleDeadline.clear();
     if (parsed.method === 'CONNECT') {
       stream.isTunnel = true;
@@ -585,6 +603,7 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
   }
 
   private onRstStream(frame: RstStreamFrame): void {
+    this.metrics?.rstStreamIn(frame.errorCode);
     const id = frame.streamId;
     if (this.isIdle(id)) {
       this.connectionError(ErrorCode.PROTOCOL_ERROR, `RST_STREAM on idle stream ${id} (RFC 9113 §6.4)`, 'http2.idle-stream');
@@ -600,6 +619,7 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
     const unfinished = !stream.endStreamSent;
     this.closeStream(stream, Closed.ResetByPeer, new HttpError(499, `the client reset the stream (${errorCodeName(frame.errorCode)})`));
     if (unfinished && !this.peerResets.spend()) {
+      this.tripped('maxPeerResets');
       this.connectionError(ErrorCode.ENHANCE_YOUR_CALM, `more than ${this.config.defences.maxPeerResets} streams reset by the peer in ${this.config.defences.budgetWindowMs} ms (rapid reset)`, 'http2.rapid-reset');
     }
   }
@@ -666,6 +686,7 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
   }
 
   private onGoaway(frame: GoawayFrame): void {
+    this.metrics?.goawayIn(frame.errorCode);
     this.peerGoaway = true;
     if (frame.errorCode !== ErrorCode.NO_ERROR) {
       this.context.logger.log('info', 'http2.peer-goaway', { connection: this.id, code: errorCodeName(frame.errorCode), debug: frame.debug.toString('latin1').slice(0, 200) });
@@ -732,6 +753,8 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
   /** We sent END_STREAM. */
   private localEnded(stream: Http2Stream): void {
     if (stream.state === StreamState.Closed) return;
+    // The response is complete: the exchange is over (a tunnel's ends when its stream closes).
+    if (!stream.isTunnel) stream.reportFinished(false);
     if (stream.state === StreamState.HalfClosedRemote) {
       this.closeStream(stream, Closed.Ended, null);
       return;
@@ -784,6 +807,8 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
     if (stream.state === StreamState.Closed) return;
     stream.state = StreamState.Closed;
     this.streams.delete(stream.id);
+    // Unreported here means torn down before END_STREAM, except a tunnel closing cleanly.
+    this.streamGone(stream, !stream.isTunnel || reason !== null);
     if (stream.requestDiscarded && this.lingering.delete(stream) && this.lingering.size === 0) this.streamLingerDeadline.clear();
     if (this.closedStreams.get(stream.id) !== Closed.ResetByPeer) this.closedStreams.set(stream.id, how);
     if (this.closedStreams.size > REMEMBERED_CLOSED) this.closedStreams.delete(this.closedStreams.keys().next().value!);
@@ -827,6 +852,7 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
     this.context.logger.log('debug', 'http2.rst-stream', { connection: this.id, stream: id, code: errorCodeName(code), message });
     this.writeControl(encodeRstStream(id, code));
     if (provoked && !this.provokedResets.spend()) {
+      this.tripped('maxProvokedResets');
       this.connectionError(ErrorCode.ENHANCE_YOUR_CALM, `the peer provoked more than ${this.config.defences.maxProvokedResets} stream errors in ${this.config.defences.budgetWindowMs} ms`, 'http2.provoked-resets');
     }
   }
@@ -834,7 +860,9 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
   /** A final response to a request we will not hand to the application (431, 501). */
   private respondWithoutStream(id: number, status: number, message: string): void {
     const body = Buffer.from(`${message}\n`, 'utf8');
-    const block = this.encoder.encode([[':status', String(status)], ['content-type', 'text/plain; charset=utf-8'], ['content-length', String(body.length)], ['date', this.date.get()]]);
+    const fields: Array<[string, string]> = [[':status', String(status)], ['content-type', 'text/plain; charset=utf-8'], ['content-length', String(body.length)], ['date', this.date.get()]];
+    const block = this.encoder.encode(fields);
+    if (this.metrics !== null) this.metrics.headerBlock(1, block.length, fields);
     for (const frame of encodeHeaders(id, block, false, this.peer.maxFrameSize)) this.writeControl(frame);
     // Small enough for the initial windows; if the peer shrank them to nothing, it gets a reset instead.
     if (body.length <= this.connSendWindow.available && body.length <= this.peer.initialWindowSize) {
@@ -877,6 +905,7 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
     const interim = fields[0]![1].length === 3 && fields[0]![1].charCodeAt(0) === 0x31; // 1xx
     if (!interim) stream.headersSent = true;
     const block = this.encoder.encode(fields);
+    if (this.metrics !== null) this.metrics.headerBlock(1, block.length, fields);
     for (const frame of encodeHeaders(stream.id, block, endStream, this.peer.maxFrameSize)) this.write(frame);
     if (endStream) this.localEnded(stream);
   }
@@ -898,6 +927,7 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
       if (item.kind === 'trailers') {
         stream.output.shift();
         const block = this.encoder.encode(item.fields);
+        if (this.metrics !== null) this.metrics.headerBlock(1, block.length, item.fields);
         for (const frame of encodeHeaders(stream.id, block, true, this.peer.maxFrameSize)) this.write(frame);
         progressed = true;
         this.localEnded(stream);
@@ -951,6 +981,7 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
 
   private write(frame: Buffer): void {
     this.meter.wrote(frame.length, 1);
+    if (this.metrics !== null) this.metrics.frameOut(frame);
     if (!this.transport.write(frame)) this.writeBlocked = true;
   }
 
@@ -961,6 +992,7 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
   private writeControl(frame: Buffer): void {
     this.write(frame);
     if (this.transport.writableLength > this.config.defences.maxOutboundQueueBytes && !this.closing) {
+      this.tripped('maxOutboundQueueBytes');
       this.context.logger.log('warn', 'http2.outbound-queue-full', { connection: this.id, queued: this.transport.writableLength });
       this.closing = true;
       this.transport.reset();
@@ -1005,6 +1037,8 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
     // The request was complete when the upgrade happened (RFC 7540 §3.2): its body is already here.
     const stream = new Http2Stream(1, this, parsed, request.body.length === 0, this.peer.initialWindowSize, this.config.settings.initialWindowSize);
     this.streams.set(1, stream);
+    this.streamsOpened++;
+    this.metrics?.streamOpened();
     if (request.body.length > 0) {
       stream.body.push(request.body);
       stream.body.end([]);
@@ -1016,8 +1050,20 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
 
   // ---- Ending ----
 
+  /** A defence budget ran out: counted once, as the connection error it causes happens once. */
+  private tripped(defence: DefenceName): void {
+    if (!this.closing) this.metrics?.defenceTripped(defence);
+  }
+
+  /** A stream is closed: its exchange reported (if it was not yet) and its lifetime counted. */
+  private streamGone(stream: Http2Stream, aborted: boolean): void {
+    stream.reportFinished(aborted);
+    if (this.metrics !== null) this.metrics.streamClosed(this.context.clock.now() - stream.startedAt);
+  }
+
   private spendIdle(what: string): boolean {
     if (this.idleFrames.spend()) return true;
+    this.tripped('maxIdleFrames');
     this.connectionError(ErrorCode.ENHANCE_YOUR_CALM, `more than ${this.config.defences.maxIdleFrames} frames that do no work (${what}) in ${this.config.defences.budgetWindowMs} ms`, 'http2.flood');
     return false;
   }

@@ -4,6 +4,7 @@ import { DecodedRequestBody } from '../core/decoded-body.js';
 import { ServerResponse } from '../core/server-response.js';
 import type { FieldList, ResponseSink } from '../core/response-sink.js';
 import type { HandlerFailureTarget } from '../core/run-handler.js';
+import type { FinishedExchange } from '../core/exchange-observer.js';
 import { statusHasNoContent } from '../core/status-text.js';
 import { HttpError } from '../core/types.js';
 import type { RequestFields } from './request-fields.js';
@@ -33,7 +34,7 @@ const OUTPUT_HIGH_WATER = 64 * 1024;
  * application reads), and the ResponseSink that turns the protocol-agnostic Response into
  * HEADERS and DATA frames.
  */
-export class Http2Stream implements ResponseSink, BodySource, HandlerFailureTarget {
+export class Http2Stream implements ResponseSink, BodySource, HandlerFailureTarget, FinishedExchange {
   state = StreamState.Open;
   /** What we may still send on this stream. */
   readonly sendWindow: FlowWindow;
@@ -61,6 +62,14 @@ export class Http2Stream implements ResponseSink, BodySource, HandlerFailureTarg
   private drainWaiters: Array<() => void> = [];
   private abortController: AbortController | null = null;
   private continueSent = false;
+  // FinishedExchange, for the server's observer (metrics, access log); untouched when metrics and observer are off.
+  bodyBytesSent = 0;
+  /** When the stream opened, on the server's clock (0 when nobody measures). */
+  startedAt = 0;
+  /** -1 until the exchange is reported finished (once). */
+  endedAt = -1;
+  aborted = false;
+  private responseStatus = 0;
 
   constructor(
     readonly id: number,
@@ -90,10 +99,35 @@ export class Http2Stream implements ResponseSink, BodySource, HandlerFailureTarg
       body,
       remoteAddress: info.remoteAddress,
       encrypted: info.encrypted,
+      tlsSource: info,
       clock: connection.context.clock,
       signal: () => (this.abortController ??= new AbortController()).signal,
     });
     this.response = new ServerResponse(this, this.request, config.compression);
+    if (connection.observer !== null || connection.metrics !== null) this.startedAt = connection.context.clock.now();
+    connection.observer?.exchangeStarted();
+  }
+
+  get streamId(): number {
+    return this.id;
+  }
+
+  get connectionId(): number {
+    return this.connection.id;
+  }
+
+  /** The final status sent; 0 while no response HEADERS went out. */
+  get status(): number {
+    return this.headersSent ? this.responseStatus : 0;
+  }
+
+  /** Tell the observer, once, that this exchange is over: END_STREAM sent, or (aborted) torn down first. */
+  reportFinished(aborted: boolean): void {
+    const observer = this.connection.observer;
+    if (observer === null || this.endedAt >= 0) return;
+    this.aborted = aborted;
+    this.endedAt = this.connection.context.clock.now();
+    observer.exchangeFinished(this);
   }
 
   get endStreamReceived(): boolean {
@@ -145,6 +179,7 @@ export class Http2Stream implements ResponseSink, BodySource, HandlerFailureTarg
     const length = noContent ? -1 : (bytes?.length ?? 0);
     const empty = noContent || this.suppressBody || bytes === null || bytes.length === 0;
     this.responded = true;
+    this.responseStatus = status;
     this.connection.sendHeaders(this, this.responseFields(status, fields, length), empty);
     if (!empty) this.queue({ kind: 'data', bytes: bytes!, offset: 0, end: true }, bytes!.length);
   }
@@ -152,6 +187,7 @@ export class Http2Stream implements ResponseSink, BodySource, HandlerFailureTarg
   startStream(status: number, fields: FieldList, contentLength: number): void {
     const noContent = statusHasNoContent(status);
     const empty = noContent || this.suppressBody;
+    this.responseStatus = status;
     this.connection.sendHeaders(this, this.responseFields(status, fields, noContent ? -1 : contentLength), empty);
   }
 
@@ -191,6 +227,7 @@ export class Http2Stream implements ResponseSink, BodySource, HandlerFailureTarg
 
   /** Output was sent: wake a writer waiting for room. */
   outputSent(bytes: number): void {
+    this.bodyBytesSent += bytes;
     this.queuedBytes -= bytes;
     this.connection.meter.retain(-bytes);
     if (this.queuedBytes < OUTPUT_HIGH_WATER) this.wakeDrainWaiters();

@@ -14,13 +14,23 @@ export interface TlsHandshakeOptions {
   logger: Logger;
   remoteAddress: string;
   onSecure(socket: tls.TLSSocket): void;
+  /** The handshake failed, with its reason code (for the failure counters). */
+  onFailed?(code: string): void;
   /** Called once when the handshake ends, either way (the server stops tracking it). */
   onSettled(): void;
+  /** Ask for a client certificate / refuse a handshake without one (client-auth.ts). Default false. */
+  requestCert?: boolean;
+  rejectUnauthorized?: boolean;
+  /** Receives the session keys (NSS key log lines); debugging only (key-log.ts). */
+  keyLog?: (line: Buffer) => void;
+  /** Node emits 'OCSPRequest' on a TLSSocket's `server` option; the OCSP stapler listens there. */
+  ocspServer?: tls.Server;
 }
 
 /**
  * The server side of a TLS handshake over any byte stream (listen() uses node:tls's own server
- * for kernel sockets; this is how TLS runs over a simulated TestSocket). Two rules the node:tls
+ * for kernel sockets unless a context per connection is needed, policy-handshake.ts; this is how
+ * TLS runs over a simulated TestSocket). Two rules the node:tls
  * server also keeps: a handshake that takes longer than the timeout is abandoned, and a client
  * that half-closes before the handshake ends is closed at once (there is no session to half-close).
  * The timeout runs on the injected clock, so it is virtual time in the simulation.
@@ -36,10 +46,14 @@ export class TlsHandshake {
       secureContext: options.secureContext,
       ALPNProtocols: [...options.alpnProtocols],
       ...(options.sniCallback ? { SNICallback: options.sniCallback } : {}),
-      requestCert: false,
-      rejectUnauthorized: false,
+      ...(options.ocspServer ? { server: options.ocspServer } : {}),
+      requestCert: options.requestCert === true,
+      rejectUnauthorized: options.rejectUnauthorized === true,
     });
     const socket = this.socket;
+    // Before the handshake starts (TLSSocket starts reading on the next tick): every line counts.
+    const keyLog = options.keyLog;
+    if (keyLog) socket.on('keylog', (line: Buffer) => keyLog(line));
     if (options.timeoutMs > 0) {
       this.timer = options.clock.setTimer(options.timeoutMs, () => {
         this.timer = null;
@@ -81,6 +95,7 @@ export class TlsHandshake {
   private fail(code: string, message: string): void {
     if (!this.settle()) return;
     this.options.logger.log('info', 'tls.handshake-failed', { code, message, remote: this.options.remoteAddress });
+    this.options.onFailed?.(code);
     this.socket.destroy();
   }
 }

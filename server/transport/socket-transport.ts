@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { Transport, TransportError, TransportEvents, TransportInfo } from './transport.js';
+import { captureTlsSession, describeTlsSession } from '../tls/tls-session-info.js';
+import type { TlsSessionInfo, Transport, TransportError, TransportEvents, TransportInfo } from './transport.js';
 
 /**
  * The production Transport over a node:net Socket or a node:tls TLSSocket. It translates
@@ -17,11 +18,17 @@ export class SocketTransport implements Transport {
 
   /**
    * `addresses` stands in for a socket that has none of its own: a TLSSocket over a stream that
-   * is not a kernel socket (TLS over the simulated network).
+   * is not a kernel socket (TLS over the simulated network). `describeTls` builds `info.tls` on
+   * first read (the server passes one that knows the client-certificate verdict); without it a
+   * TLS socket gets a description with no client identity.
    */
-  constructor(private readonly socket: Socket, addresses?: Pick<TransportInfo, 'remoteAddress' | 'remotePort' | 'localAddress' | 'localPort'>) {
+  constructor(private readonly socket: Socket, addresses?: Pick<TransportInfo, 'remoteAddress' | 'remotePort' | 'localAddress' | 'localPort'>, describeTls?: () => TlsSessionInfo) {
     const tlsSocket = socket as Partial<TLSSocket>;
     const encrypted = tlsSocket.encrypted === true;
+    // The session's facts now (they are gone once the socket is), the object on first read.
+    const facts = encrypted && describeTls === undefined ? captureTlsSession(socket as TLSSocket) : null;
+    const describe = describeTls ?? (facts !== null ? () => describeTlsSession(facts, null) : null);
+    let tls: TlsSessionInfo | null | undefined;
     this.info = {
       remoteAddress: addresses?.remoteAddress ?? socket.remoteAddress ?? '',
       remotePort: addresses?.remotePort ?? socket.remotePort ?? 0,
@@ -30,6 +37,10 @@ export class SocketTransport implements Transport {
       encrypted,
       alpnProtocol: encrypted && typeof tlsSocket.alpnProtocol === 'string' ? tlsSocket.alpnProtocol : null,
       servername: encrypted && typeof tlsSocket.servername === 'string' ? tlsSocket.servername : null,
+      get tls(): TlsSessionInfo | null {
+        if (tls === undefined) tls = describe === null ? null : describe();
+        return tls;
+      },
     };
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.events?.onData(chunk));

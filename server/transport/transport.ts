@@ -65,4 +65,45 @@ export interface TransportInfo {
   readonly alpnProtocol: string | null;
   /** The SNI host name the client asked for, or null. */
   readonly servername: string | null;
+  /**
+   * The TLS session (protocol, cipher, the verified client certificate), or null/absent on a
+   * plain connection. A transport may compute it on first read; it is the same object afterwards.
+   */
+  readonly tls?: TlsSessionInfo | null;
+}
+
+/** What a handler may know about a connection's TLS session (`req.tls`). */
+export interface TlsSessionInfo {
+  /** The SNI name the session was set up for, or null. */
+  readonly servername: string | null;
+  readonly alpnProtocol: string | null;
+  /** 'TLSv1.3', 'TLSv1.2'. */
+  readonly protocol: string | null;
+  /** The IANA name of the cipher suite ('TLS_AES_128_GCM_SHA256'). */
+  readonly cipher: string | null;
+  /** The handshake resumed an earlier session (a ticket) instead of a full handshake. */
+  readonly sessionReused: boolean;
+  /** The client-certificate policy that applied to this connection's server name. */
+  readonly clientAuth: 'none' | 'optional' | 'required';
+  /** The client's certificate, only when it verified against the policy's CAs; never under 'none'. */
+  readonly clientCertificate: TlsClientCertificate | null;
+  /** A certificate was presented and verified. */
+  readonly authorized: boolean;
+  /** Why not (an OpenSSL verify code such as UNABLE_TO_VERIFY_LEAF_SIGNATURE, or NO_CLIENT_CERTIFICATE); absent under 'none' and when authorized. */
+  readonly authorizationError?: string;
+}
+
+export interface TlsClientCertificate {
+  /** Distinguished names as Node prints them: one `attribute=value` per line ('CN=alice'). */
+  readonly subject: string;
+  readonly issuer: string;
+  /** Upper-case hex. */
+  readonly serialNumber: string;
+  /** SHA-256 of the DER, colon-separated upper-case hex. */
+  readonly fingerprint256: string;
+  /** ISO 8601. */
+  readonly validFrom: string;
+  readonly validTo: string;
+  /** As Node prints it ('DNS:a.test, IP Address:10.0.0.1'), or null without the extension. */
+  readonly subjectAltName: string | null;
 }

@@ -60,7 +60,7 @@ export function writeProxyArtifact(result: ProxyRunResult, root = path.join(proc
   ].sort((a, b) => a.at - b.at).map((e) => JSON.stringify(e));
   const extra: Record<string, string | Buffer> = { 'proxy-events.log': proxyLog.join('\n') + (proxyLog.length ? '\n' : '') };
   if (manifest.tcpdump === 'tcpdump.pcap') extra['tcpdump.pcap'] = readFileSync(result.tcpdump.file!);
-  const written = writeArtifactFolder(dir, manifest, { events: result.notes, serverLog: result.serverLog, pcap, extra });
+  const written = writeArtifactFolder(dir, manifest, { events: result.notes, serverLog: result.serverLog, pcap, extra, keyLog: result.keyLog ?? null });
   discardLoopbackCapture(result);
   return written;
 }

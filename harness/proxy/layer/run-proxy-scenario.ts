@@ -44,6 +44,8 @@ export interface ProxyRunResult {
   registry: { baseline: RegistrySnapshot | null; final: RegistrySnapshot | null };
   /** tcpdump's capture on loopback (kept only for a failed run; a temporary file until the artifact takes it), or why there is none. */
   tcpdump: { file: string | null; note: string };
+  /** aeronet serve's TLS key log (AERONET_TLS_KEYLOG=1 and a TLS scenario), for the artifact. */
+  keyLog?: string | null;
 }
 
 /** Delete a run's temporary tcpdump file (the artifact has copied it, or nobody wants it). */
@@ -204,6 +206,7 @@ export async function runProxyScenario(scenario: ProxyScenario, seed: number, op
     tls,
     registry: { baseline, final },
     tcpdump: { file: capture !== null && !ok ? capture.file : null, note: capture !== null ? (ok ? 'discarded (the run passed)' : 'kept') : captureNote },
+    keyLog: server?.keyLog() ?? null,
   };
 }
 

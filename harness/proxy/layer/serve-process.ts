@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RegistrySnapshot } from '../../../server/debug/debug-registry.js';
 import { SIM_SERVER_CERT_PEM, SIM_SERVER_KEY_PEM } from '../../sim/sim-certs.js';
+import { KEYLOG_FILE, keyLogRequested } from '../../artifacts/key-log-artifact.js';
 
 /**
  * The built CLI `aeronet serve` runs from: $AERONET_CLI when set (the tests point it at their own
@@ -36,6 +37,8 @@ export interface ServeOptions {
   fetchRegistry?: (url: string) => Promise<RegistrySnapshot>;
   /** How long it may take to announce its address (default 15 s; a User-Mode Linux guest under load is far slower to start node). */
   startMs?: number;
+  /** Under TLS, run with `--tls-keylog` and keep the key log for the artifact (default: AERONET_TLS_KEYLOG=1). */
+  keyLog?: boolean;
 }
 
 /** `aeronet serve` running as its own process, the documented way, with the debug registry on. */
@@ -50,6 +53,8 @@ export interface ServeProcess {
   readonly debugUrl: string;
   /** Its stderr so far: the JSON-lines log. */
   log(): string[];
+  /** The TLS key log it wrote (read when it exits), or null when it ran without one. */
+  keyLog(): string | null;
   /** GET the debug registry (connections, handshakes, timers, fds). */
   registry(): Promise<RegistrySnapshot>;
   /** Exited on its own (a crash) before stop(): the exit code or signal, else null. */
@@ -67,6 +72,9 @@ export async function startServeProcess(options: ServeOptions): Promise<ServePro
     writeFileSync(path.join(tmp, 'key.pem'), SIM_SERVER_KEY_PEM);
     args.push('--tls-cert', path.join(tmp, 'cert.pem'), '--tls-key', path.join(tmp, 'key.pem'));
   }
+  const keyLogFile = tmp !== null && (options.keyLog ?? keyLogRequested()) ? path.join(tmp, KEYLOG_FILE) : null;
+  if (keyLogFile !== null) args.push('--tls-keylog', keyLogFile);
+  let keyLog: string | null = null;
   args.push(...(options.args ?? []));
   const argv = [...(options.prefix ?? []), process.execPath, ...args];
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -81,6 +89,8 @@ export async function startServeProcess(options: ServeOptions): Promise<ServePro
   let stopping = false;
   const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => {
     exit = signal !== null ? `signal ${signal}` : `exit ${code}`;
+    // Read before the folder goes: the artifact is written after the process has exited.
+    if (keyLogFile !== null) keyLog = readKeyLog(keyLogFile);
     if (tmp !== null) rmSync(tmp, { recursive: true, force: true });
     resolve(exit);
   }));
@@ -94,6 +104,7 @@ export async function startServeProcess(options: ServeOptions): Promise<ServePro
     debugUrl,
     commandLine: argv,
     log: () => (stderrRest ? [...logLines, stderrRest] : [...logLines]),
+    keyLog: () => (keyLog === null && keyLogFile !== null && exit === null ? readKeyLog(keyLogFile) : keyLog),
     registry: () => (options.fetchRegistry ?? getRegistry)(debugUrl),
     crashed: () => (stopping ? null : exit),
     async stop() {
@@ -106,6 +117,14 @@ export async function startServeProcess(options: ServeOptions): Promise<ServePro
       return how;
     },
   };
+}
+
+function readKeyLog(file: string): string | null {
+  try {
+    return readFileSync(file, 'latin1');
+  } catch {
+    return null;
+  }
 }
 
 /** Wait for "aeronet listening on URL" and "aeronet debug registry on URL" on stdout. */
