@@ -6,26 +6,8 @@
  */
 import { createServer } from '../server/server.js';
 import { createDemoRouter } from '../server/demo/demo-routes.js';
-import type { Transport, TransportEvents } from '../server/transport/transport.js';
+import { NullTransport, REQUEST } from './lib/null-transport.js';
 
-const REQUEST = Buffer.from('GET /hello HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n', 'latin1');
-
-class NullTransport implements Transport {
-  events: TransportEvents | null = null;
-  written = 0;
-  readonly writableLength = 0;
-  readonly closed = false;
-  readonly info = { remoteAddress: '127.0.0.1', remotePort: 1, localAddress: '127.0.0.1', localPort: 80, encrypted: false, alpnProtocol: null, servername: null };
-  attach(events: TransportEvents): void { this.events = events; }
-  reattach(events: TransportEvents): void { this.events = events; }
-  write(chunk: Uint8Array): boolean { this.written += chunk.length; return true; }
-  writeLatin1(text: string): boolean { this.written += text.length; return true; }
-  pause(): void {}
-  resume(): void {}
-  end(): void {}
-  close(): void {}
-  reset(): void {}
-}
 
 async function main(): Promise<void> {
   const total = Number(process.argv[2] ?? 2_000_000);

@@ -28,7 +28,7 @@ import { createLogger } from '../server/logging/create-logger.js';
 import { jsonSink } from '../server/logging/json-sink.js';
 import { ServerMetrics } from '../server/metrics/server-metrics.js';
 import { STATUS_CLASSES, statusClassIndex } from '../server/metrics/labels.js';
-import type { Transport, TransportEvents } from '../server/transport/transport.js';
+import { NullTransport, REQUEST } from './lib/null-transport.js';
 import { median } from './lib/stats.js';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -107,24 +107,6 @@ function perExchange(update: Updater, list: FinishedExchange[], n: number): numb
 
 // ---- (2) the HTTP/1.1 core, as bench/h1-core.ts ----
 
-const REQUEST = Buffer.from('GET /hello HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n', 'latin1');
-
-class NullTransport implements Transport {
-  events: TransportEvents | null = null;
-  written = 0;
-  readonly writableLength = 0;
-  readonly closed = false;
-  readonly info = { remoteAddress: '127.0.0.1', remotePort: 1, localAddress: '127.0.0.1', localPort: 80, encrypted: false, alpnProtocol: null, servername: null };
-  attach(events: TransportEvents): void { this.events = events; }
-  reattach(events: TransportEvents): void { this.events = events; }
-  write(chunk: Uint8Array): boolean { this.written += chunk.length; return true; }
-  writeLatin1(text: string): boolean { this.written += text.length; return true; }
-  pause(): void {}
-  resume(): void {}
-  end(): void {}
-  close(): void {}
-  reset(): void {}
-}
 
 type CoreVariant = { name: string; options: () => Parameters<typeof createServer>[0] };
 

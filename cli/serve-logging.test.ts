@@ -1,45 +1,25 @@
 /** `aeronet serve`'s logging and metrics flags, on the CLI built for the test run. */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { httpRequest } from '../server/test-support/socket-client.js';
+import { killStarted, runCli, startCli } from './test-support/cli-process.js';
 
 const CLI = inject('aeronetCli');
-const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
 afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  killStarted();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: 10_000 }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : null;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runCli(CLI, args);
 
 /** Start serve; resolve once stdout has every line `expect`ed. */
 async function serve(args: string[], lines: RegExp[]) {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 8000;
-  while (!lines.every((l) => l.test(out))) {
-    if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}: ${err}`);
-    if (Date.now() > deadline) throw new Error(`serve did not print ${lines.join(', ')}; stdout=${out} stderr=${err}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return { child, stdout: () => out, stderr: () => err, exited };
+  const s = await startCli(CLI, ['serve', '--port', '0', ...args], lines);
+  return { ...s, exited: s.exited.then((e) => e.code) };
 }
 
 describe('aeronet serve: logging and metrics flags', () => {

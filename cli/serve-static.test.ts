@@ -1,17 +1,14 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { httpRequest as request } from '../server/test-support/socket-client.js';
+import { killStarted, runCli, startCli } from './test-support/cli-process.js';
 
 /** `aeronet serve --static DIR`, as a process (the CLI vitest.global-setup.ts built), in the style of cli/aeronet.test.ts. */
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = inject('aeronetCli');
 
 let dir: string;
-const children: ChildProcess[] = [];
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aeronet-cli-static-'));
@@ -22,36 +19,11 @@ beforeAll(() => {
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 10_000 }, (err, stdout, stderr) => {
-      const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
-      resolve({ code: e === null ? 0 : typeof e.code === 'number' ? e.code : null, stdout, stderr });
-    });
-  });
-}
-
-async function startServe(args: string[]): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  // Generous: on a loaded 2-core machine a cold start of the CLI can take seconds.
-  const deadline = Date.now() + 15_000;
-  let m: RegExpExecArray | null = null;
-  while ((m = /aeronet listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out)) === null) {
-    if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}: ${err}`);
-    if (Date.now() > deadline) throw new Error(`serve did not print its URL; stdout=${out} stderr=${err}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return { child, url: m[1]!, exited };
+afterEach(killStarted);
+const run = (args: string[]) => runCli(CLI, args);
+async function startServe(args: string[]) {
+  const s = await startCli(CLI, ['serve', ...args], [/aeronet listening on (http:\/\/127\.0\.0\.1:\d+)\n/]);
+  return { ...s, url: s.match[1]!, exited: s.exited.then((e) => e.code) };
 }
 
 describe('aeronet serve --static', () => {

@@ -1,9 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestPki, type TestCa, type TestLeaf, type TestPki } from '../server/tls/test-support/pki.js';
+import { killStarted, runCli, startCli } from './test-support/cli-process.js';
 
 /**
  * `aeronet serve`'s TLS flags, through the built CLI: every bad value exits 2 naming the flag or
@@ -17,7 +18,6 @@ let ca: TestCa;
 let clientCa: TestCa;
 let server: TestLeaf;
 let client: TestLeaf;
-const children: ChildProcess[] = [];
 
 beforeAll(() => {
   pki = createTestPki();
@@ -26,19 +26,10 @@ beforeAll(() => {
   server = pki.leaf(ca, 'server', { usage: 'server', san: 'DNS:localhost,DNS:opt.test,IP:127.0.0.1', chain: true });
   client = pki.leaf(clientCa, 'carol', { usage: 'client' });
 });
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
+afterEach(killStarted);
 afterAll(() => pki?.cleanup());
 
-function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, 'serve', '--port', '0', ...args], { timeout: 10_000 }, (err, _out, stderr) => {
-      const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? (err as unknown as { code: number }).code : null;
-      resolve({ code, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runCli(CLI, ['serve', '--port', '0', ...args]);
 
 const tlsArgs = (): string[] => ['--tls-cert', server.certFile, '--tls-key', server.keyFile];
 
@@ -79,25 +70,15 @@ describe('aeronet serve with every TLS flag', () => {
     const ocsp = pki.ocspResponse(ca, server, { minutes: 60 });
     const ocspFile = join(pki.dir, 'serve-ocsp.der');
     writeFileSync(ocspFile, ocsp.der);
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...tlsArgs(),
+    const started = await startCli(CLI, ['serve', '--port', '0', ...tlsArgs(),
       '--tls-client-ca', clientCa.certFile,
       '--tls-sni', `opt.test=${server.certFile},${server.keyFile},ca=${clientCa.certFile},auth=optional`,
       '--tls-ticket-rotation', '60000,window=30000',
       '--tls-ocsp', ocspFile,
       '--tls-keylog', keyLog,
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const deadline = Date.now() + 8000;
-    let m: RegExpExecArray | null;
-    while ((m = /aeronet listening on https:\/\/127\.0\.0\.1:(\d+)/.exec(out)) === null) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`serve did not start: ${err}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    ], [/aeronet listening on https:\/\/127\.0\.0\.1:(\d+)/]);
+    const { child, match: m } = started;
+    const err = started.stderr();
     const port = Number(m[1]);
     expect(err).toContain(`aeronet: WARNING: --tls-keylog ${keyLog}: TLS key logging is on`);
     expect(err).toMatch(/"event":"tls\.keylog-enabled"/);
@@ -123,6 +104,6 @@ describe('aeronet serve with every TLS flag', () => {
     expect(status).toContain('Cert Status: good');
 
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect((await started.exited).code).toBe(0);
   });
 });
