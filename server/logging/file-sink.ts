@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { LogSink } from './sink.js';
-import { formatJsonLine } from './json-line.js';
+import { jsonLinesTo } from './json-sink.js';
 import { StreamWriter } from './stream-writer.js';
 
 /** A log file could not be opened: the path and the errno code (ENOENT, EACCES...). */
@@ -27,17 +27,5 @@ export function fileSink(path: string): LogSink & { readonly path: string; reado
     throw new LogFileError(path, e.code ?? 'EUNKNOWN', e.message);
   }
   const stream = fs.createWriteStream(path, { fd, flags: 'a', autoClose: true });
-  const writer = new StreamWriter(stream, { end: true });
-  return {
-    name: `file ${path}`,
-    path,
-    write(time, level, event, fields) {
-      writer.write(formatJsonLine(time, level, event, fields));
-    },
-    bind: (report) => writer.bind(report),
-    close: () => writer.close(),
-    get dropped() {
-      return writer.dropped;
-    },
-  };
+  return Object.assign(jsonLinesTo(new StreamWriter(stream, { end: true }), `file ${path}`), { path });
 }

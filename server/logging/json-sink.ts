@@ -13,9 +13,13 @@ export interface JsonSinkOptions {
 /** JSON lines to a stream: the production format, one object per line (see formatJsonLine). */
 export function jsonSink(options: JsonSinkOptions = {}): LogSink & { readonly dropped: number } {
   const stream = options.stream ?? process.stderr;
-  const writer = new StreamWriter(stream);
+  return jsonLinesTo(new StreamWriter(stream), options.name ?? (stream === process.stderr ? 'stderr' : 'stream'));
+}
+
+/** A sink writing JSON lines through `writer` (a stream's, or a log file's). */
+export function jsonLinesTo(writer: StreamWriter, name: string): LogSink & { readonly dropped: number } {
   return {
-    name: options.name ?? (stream === process.stderr ? 'stderr' : 'stream'),
+    name,
     write(time, level, event, fields) {
       writer.write(formatJsonLine(time, level, event, fields));
     },

@@ -35,12 +35,7 @@ export function peekClientHello(stream: Duplex, done: (result: PeekResult) => vo
   let needed = 0;
   let finished = false;
   const finish = (result: PeekResult, giveBack: boolean): void => {
-    if (finished) return;
-    finished = true;
-    stream.off('data', onData);
-    stream.off('end', onEnd);
-    stream.off('error', onError);
-    stream.off('close', onClose);
+    if (!detach()) return;
     if (giveBack) {
       stream.pause();
       if (total > 0) stream.unshift(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
@@ -67,18 +62,23 @@ export function peekClientHello(stream: Duplex, done: (result: PeekResult) => vo
   const onEnd = (): void => finish({ kind: 'ended' }, false);
   const onError = (err: NodeJS.ErrnoException): void => finish({ kind: 'closed', code: err.code ?? 'EUNKNOWN', message: err.message }, false);
   const onClose = (): void => finish({ kind: 'closed', code: 'ECONNRESET', message: 'the connection closed during the TLS handshake' }, false);
+  /** Stop listening, once: false when the peek had already finished or been cancelled. */
+  function detach(): boolean {
+    if (finished) return false;
+    finished = true;
+    stream.off('data', onData);
+    stream.off('end', onEnd);
+    stream.off('error', onError);
+    stream.off('close', onClose);
+    return true;
+  }
   stream.on('data', onData);
   stream.once('end', onEnd);
   stream.once('error', onError);
   stream.once('close', onClose);
   return {
     cancel() {
-      if (finished) return;
-      finished = true;
-      stream.off('data', onData);
-      stream.off('end', onEnd);
-      stream.off('error', onError);
-      stream.off('close', onClose);
+      detach();
     },
   };
 }
