@@ -1,52 +1,32 @@
 /**
- * `npm run bench:h2`: aeronet's HTTP/2 throughput against a plain node:http2 server with the same
- * route, both measured by h2load (Debian nghttp2-client) with identical settings, h2c with prior
- * knowledge. Each measurement starts the server fresh, checks that GET /hello answers 200 with the
- * right body over HTTP/2, warms up, measures, and stops it; the servers alternate (ABBA) for
- * --runs rounds and the medians are compared.
+ * `npm run bench:h2`: aeronet's HTTP/2 throughput on GET /hello against node:http2 at its best, the
+ * stream API (`server.on('stream')`, `stream.respond()`: node-http2-stream.ts), with two more
+ * reference lines: node:http2's compatibility API (req/res, what this benchmark compared against
+ * before: slower, so it flatters us) and nghttpd, nghttp2's C server, as the native reference.
+ * All measured by h2load with identical settings, h2c with prior knowledge; each peer's answer is
+ * checked first, then rounds alternate the order and medians are compared
+ * (bench/lib/h2-matrix-run.ts, the same runner as bench:h2-matrix).
  *
- * Exit status: 0 whatever the ratio (a benchmark is not a test); 1 on a setup failure or when
- * h2load saw failed, errored or non-2xx requests, because then the figure measures failures.
+ * Exit status: 0 whatever the ratio (a benchmark is not a test); 1 on a setup failure, a wrong
+ * answer, or when h2load saw failed, errored or non-2xx requests.
  *
  *   node dist/bench/h2.js [--clients 16] [--streams 32] [--duration 8] [--warmup 2] [--runs 3]
- *                         [--json artifacts/bench-h2.json]
+ *                         [--peers aeronet,node:http2,node:http2 compat,nghttpd] [--json PATH]
  */
-import http2 from 'node:http2';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { installCleanupHandlers } from './lib/children.js';
-import { describeCommand, startServer, type ServerCommand } from './lib/server-process.js';
-import { formatInt, median } from './lib/stats.js';
-import { findH2load, h2loadProblems, runH2load } from './lib/h2load.js';
 import { BenchError, packageRoot, positiveIntFlag } from './lib/bench-support.js';
+import { findH2load } from './lib/h2load.js';
+import { benchFiles, makePeers, parsePeerList } from './lib/h2-peers.js';
+import { H2_SCENARIOS, type H2Scenario } from './lib/h2-scenarios.js';
+import { cpuCell, figureCell, runScenario } from './lib/h2-matrix-run.js';
+import { formatInt, table } from './lib/stats.js';
 
-const TARGET_RATIO = 1.3;
-const ROUTE = '/hello';
-const BODY = 'hello, world\n';
-
-
-/** One GET /hello over HTTP/2 with node's client: the server must really speak h2 and serve the route. */
-function checkHello(base: string): Promise<void> {
-  return new Promise((resolveCheck, reject) => {
-    const session = http2.connect(base);
-    session.on('error', reject);
-    const req = session.request({ ':path': ROUTE });
-    let status = 0;
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('response', (h) => (status = Number(h[':status'])));
-    req.on('data', (d: string) => (body += d));
-    req.on('end', () => {
-      session.close();
-      if (status !== 200 || body !== BODY) reject(new BenchError(`GET ${ROUTE} over h2 gave ${status} ${JSON.stringify(body)}`));
-      else resolveCheck();
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** The issue's target: >= 1.5x node:http2's stream API on /hello -c16 -m32. */
+const TARGET_RATIO = 1.5;
 
 async function main(): Promise<number> {
   const root = packageRoot();
@@ -59,6 +39,7 @@ async function main(): Promise<number> {
         duration: { type: 'string', default: '8' },
         warmup: { type: 'string', default: '2' },
         runs: { type: 'string', default: '3' },
+        peers: { type: 'string', default: 'aeronet,node:http2,node:http2 compat,nghttpd' },
         json: { type: 'string', default: join('artifacts', 'bench-h2.json') },
       },
       strict: true,
@@ -68,60 +49,46 @@ async function main(): Promise<number> {
   }
   const clients = positiveIntFlag('clients', values.clients!);
   const streams = positiveIntFlag('streams', values.streams!);
-  const duration = positiveIntFlag('duration', values.duration!);
+  const seconds = positiveIntFlag('duration', values.duration!);
   const warmup = positiveIntFlag('warmup', values.warmup!);
-  const runs = positiveIntFlag('runs', values.runs!);
+  const rounds = positiveIntFlag('runs', values.runs!);
+  const peerNames = parsePeerList(values.peers!);
   const h2load = findH2load();
   if (h2load === null) throw new BenchError('h2load is not installed. Install it: apt-get install nghttp2-client');
-  const node = process.execPath;
-  const servers: ServerCommand[] = [
-    // Metrics on (its own listener on a free port): the ratio is measured with every request and frame counted.
-    { name: 'aeronet', command: node, args: [join(root, 'dist/cli/aeronet.js'), 'serve', '--host', '127.0.0.1', '--port', '0', '--log-level', 'error', '--metrics-port', '0'], cwd: root },
-    { name: 'node:http2', command: node, args: [join(root, 'dist/bench/node-http2-hello.js'), '--host', '127.0.0.1', '--port', '0'], cwd: root },
-  ];
-  for (const s of servers) if (!existsSync(s.args[0]!)) throw new BenchError(`${s.args[0]} does not exist. Build first: npm run build`);
   installCleanupHandlers();
-
-  const args = [`-c${clients}`, `-m${streams}`, `-D${duration}`];
-  console.log(`bench:h2  h2load ${args.join(' ')} (warm-up ${warmup}s), ${runs} run(s) each, GET ${ROUTE}, h2c prior knowledge`);
-  console.log(`  node ${process.version} | ${cpus().length} CPU(s): ${cpus()[0]?.model ?? '?'}`);
-  console.log('  aeronet metrics: on (serve --metrics-port 0), so the ratio is with metrics on');
-  const rates: Record<string, number[]> = { aeronet: [], 'node:http2': [] };
-  const measurements: Array<{ server: string; round: number; requestsPerSec: number }> = [];
-  for (let round = 1; round <= runs; round++) {
-    const order = round % 2 === 1 ? servers : [...servers].reverse();
-    for (const cmd of order) {
-      const server = await startServer(cmd);
-      try {
-        await checkHello(server.url);
-        const url = server.url + ROUTE;
-        await runH2load(h2load, url, [`-c${clients}`, `-m${streams}`, `-D${warmup}`]);
-        const run = await runH2load(h2load, url, args);
-        if (run.result === null) throw new BenchError(`${cmd.name}: could not read h2load's output:\n${run.raw}`);
-        const problems = h2loadProblems(run.result);
-        if (problems.length > 0) throw new BenchError(`BENCHMARK INVALID: h2load saw errors against ${cmd.name}: ${problems.join('; ')}\n${run.raw}`);
-        rates[cmd.name]!.push(run.result.requestsPerSec);
-        measurements.push({ server: cmd.name, round, requestsPerSec: run.result.requestsPerSec });
-        console.log(`  round ${round}/${runs} ${cmd.name.padEnd(10)} ${formatInt(run.result.requestsPerSec).padStart(9)} req/s`);
-      } finally {
-        await server.stop();
-      }
-    }
+  const scenario: H2Scenario = { ...H2_SCENARIOS.find((s) => s.id === 'hello-c16-m32')!, id: `hello-c${clients}-m${streams}`, title: `/hello c${clients} m${streams}`, clients, streams };
+  const files = benchFiles([]);
+  try {
+    const peers = makePeers(root, files, peerNames);
+    console.log(`bench:h2  h2load -c${clients} -m${streams} -D${seconds} (warm-up ${warmup}s), ${rounds} alternating round(s), GET /hello, h2c prior knowledge`);
+    console.log(`  node ${process.version} | ${cpus().length} CPU(s): ${cpus()[0]?.model ?? '?'} | aeronet with metrics on (serve --metrics-port 0)`);
+    const r = await runScenario({ seconds, warmup, rounds, h2load, files, log: console.log }, peers, scenario);
+    for (const p of r.peers) for (const f of p.rounds) console.log(`  round ${f.round}/${rounds} ${p.peer.padEnd(17)} ${formatInt(f.requestsPerSec).padStart(9)} req/s  ${f.cpuMicrosPerRequest === null ? '' : `${f.cpuMicrosPerRequest.toFixed(1)} us CPU/req`}`);
+    console.log('');
+    const rate = (name: string): number | undefined => r.peers.find((p) => p.peer === name)?.medianRequestsPerSec;
+    const a = rate('aeronet')!;
+    const rows = r.peers.map((p) => [p.peer, figureCell(r, p.peer), cpuCell(r, p.peer), rate(p.peer) === undefined ? '-' : `${(a / rate(p.peer)!).toFixed(2)}x`]);
+    for (const line of table([`median of ${rounds}`, 'req/s', 'CPU us/req', 'aeronet is'], rows)) console.log(line);
+    console.log('');
+    console.log(`aeronet ${formatInt(a)} req/s vs node:http2 (stream API) ${formatInt(rate('node:http2')!)} req/s: ${r.ratio.toFixed(2)}x (target >= ${TARGET_RATIO}x)`);
+    const compat = rate('node:http2 compat');
+    if (compat !== undefined) console.log(`  vs node:http2 compatibility API ${formatInt(compat)} req/s: ${(a / compat).toFixed(2)}x`);
+    const native = rate('nghttpd');
+    if (native !== undefined) console.log(`  nghttpd (C, native reference) ${formatInt(native)} req/s: aeronet at ${((100 * a) / native).toFixed(0)}% of it`);
+    const jsonPath = resolve(root, values.json!);
+    mkdirSync(dirname(jsonPath), { recursive: true });
+    writeFileSync(jsonPath, JSON.stringify({ benchmark: 'h2', date: new Date().toISOString(), environment: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null }, settings: { clients, streams, duration: seconds, warmup, runs: rounds, route: '/hello', aeronetMetrics: true, peers: peerNames }, summary: { ratio: r.ratio, target: TARGET_RATIO, compatRatio: compat === undefined ? null : a / compat, nghttpdShare: native === undefined ? null : a / native }, scenario: r }, null, 2) + '\n');
+    console.log(`results: ${jsonPath}`);
+    return 0;
+  } finally {
+    rmSync(files.dir, { recursive: true, force: true });
   }
-  const a = median(rates['aeronet']!);
-  const b = median(rates['node:http2']!);
-  const ratio = a / b;
-  console.log(`aeronet ${formatInt(a)} req/s vs node:http2 ${formatInt(b)} req/s (medians): ${ratio.toFixed(2)}x (target >= ${TARGET_RATIO}x)`);
-  const jsonPath = resolve(root, values.json!);
-  mkdirSync(dirname(jsonPath), { recursive: true });
-  writeFileSync(jsonPath, JSON.stringify({ benchmark: 'h2', date: new Date().toISOString(), settings: { clients, streams, duration, warmup, runs, route: ROUTE, aeronetMetrics: true }, commands: Object.fromEntries(servers.map((s) => [s.name, describeCommand(s)])), summary: { aeronet: a, 'node:http2': b, ratio, target: TARGET_RATIO }, measurements }, null, 2) + '\n');
-  return 0;
 }
 
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(err instanceof BenchError ? err.message : err);
+    console.error(err instanceof BenchError ? `bench:h2: ${err.message}` : err);
     process.exit(1);
   },
 );

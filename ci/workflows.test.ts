@@ -28,6 +28,15 @@ describe('GitHub Actions workflows', () => {
     expect(readFileSync(path.join(WORKFLOWS, 'pr.yml'), 'utf8')).toMatch(/bash \.ci\/run/);
   });
 
+  it('the nightly one runs bench:check --strict with the verdict history cached across nights; .ci/run runs it without', () => {
+    const nightly = readFileSync(path.join(WORKFLOWS, 'nightly.yml'), 'utf8');
+    expect(nightly).toMatch(/npm run bench:check -- --strict --history artifacts\/bench-check-history\.json/);
+    expect(nightly).toMatch(/path: artifacts\/bench-check-history\.json\n\s+key: bench-check-history-\$\{\{ github\.run_id \}\}\n\s+restore-keys: bench-check-history-/);
+    const run = readFileSync(path.join(WORKFLOWS, '..', '..', '.ci', 'run'), 'utf8');
+    expect(run).toMatch(/npm run -s bench:check -- --json/);
+    expect(run).not.toMatch(/bench:check[^\n]*--strict/);
+  });
+
   it('the PR one shards .ci/run over 1..n, uploads each shard\'s artifacts/ and merges every shard\'s layer report', () => {
     const pr = readFileSync(path.join(WORKFLOWS, 'pr.yml'), 'utf8');
     const shards = JSON.parse(/shard: (\[.*\])/.exec(pr)![1]!) as string[];

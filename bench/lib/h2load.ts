@@ -4,6 +4,10 @@ import { track } from './children.js';
 /** What one h2load run reported. */
 export interface H2loadResult {
   requestsPerSec: number;
+  /** Octets h2load received and sent on the connections (frames, headers, bodies) per second. */
+  bytesPerSec: number;
+  durationSec: number;
+  trafficBytes: number;
   total: number;
   succeeded: number;
   failed: number;
@@ -21,12 +25,19 @@ export function findH2load(): string | null {
 
 /** Parse h2load's summary ("finished in ..., N req/s", "requests: ...", "status codes: ..."). */
 export function parseH2load(output: string): H2loadResult | null {
-  const rate = /finished in [\d.]+m?s, ([\d.]+) req\/s/.exec(output);
+  const rate = /finished in ([\d.]+)(m?s), ([\d.]+) req\/s/.exec(output);
+  // "traffic: 10.28MB (10778614) total": the exact octet count is in the parentheses.
+  const traffic = /traffic: [\d.]+[KMG]?B \((\d+)\) total/.exec(output);
   const req = /requests: (\d+) total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/.exec(output);
   const codes = /status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(output);
-  if (rate === null || req === null || codes === null) return null;
+  if (rate === null || req === null || codes === null || traffic === null) return null;
+  const durationSec = Number(rate[1]) / (rate[2] === 'ms' ? 1000 : 1);
+  const trafficBytes = Number(traffic[1]);
   return {
-    requestsPerSec: Number(rate[1]),
+    requestsPerSec: Number(rate[3]),
+    bytesPerSec: durationSec > 0 ? trafficBytes / durationSec : 0,
+    durationSec,
+    trafficBytes,
     total: Number(req[1]),
     succeeded: Number(req[2]),
     failed: Number(req[3]),

@@ -77,7 +77,11 @@ export interface Response {
   send(body?: string | Uint8Array | null): Promise<void>;
   /** Send `value` as application/json and finish. */
   json(value: unknown): Promise<void>;
-  /** Stream a chunk; resolves when the chunk may be followed by another (backpressure). */
+  /**
+   * Stream a chunk; resolves when the chunk may be followed by another (backpressure). A Buffer
+   * is sent from where it is, not copied (as with node's streams): do not change its octets
+   * afterwards; pass a copy if the memory is reused.
+   */
   write(chunk: string | Uint8Array): Promise<void>;
   /** Finish a streamed response, optionally with a last chunk. */
   end(chunk?: string | Uint8Array): Promise<void>;

@@ -16,7 +16,11 @@ export const DEMO_LIMITS = Object.freeze({
 });
 
 const HELLO = 'hello, world\n';
-/** Chunk size for /bytes: big enough to be cheap, small enough that backpressure bites early. */
+/**
+ * Chunk size for /bytes: a view of the shared pattern run, so no copy of its own; and no larger
+ * than a stream's output high-water mark (64 KiB), so that what a response has queued at any time
+ * — all the work meter can see — stays a chunk's worth whatever the response's length.
+ */
 const BYTES_CHUNK = 16 * 1024;
 
 /** Byte i of the /bytes pattern: printable, position-dependent, so truncation or reordering shows. */
@@ -24,11 +28,43 @@ export function patternByte(i: number): number {
   return 0x41 + (i % 26) + (Math.floor(i / 26) % 2) * 0x20;
 }
 
-/** `length` bytes of the pattern starting at absolute offset `start`. */
+/** The pattern repeats every 52 octets (26 letters, upper then lower case). */
+const PATTERN_PERIOD = 52;
+/** One period plus a window: any slice up to PATTERN_WINDOW octets is one view or copy from here. */
+const PATTERN_WINDOW = 1024 * 1024;
+const PATTERN = buildPattern(PATTERN_PERIOD + PATTERN_WINDOW);
+
+function buildPattern(length: number): Buffer {
+  const out = Buffer.allocUnsafe(length);
+  for (let i = 0; i < PATTERN_PERIOD; i++) out[i] = patternByte(i);
+  // Doubling copies: the run is periodic, so what is filled is the start of what follows.
+  for (let filled = PATTERN_PERIOD; filled < length; filled *= 2) out.copy(out, filled, 0, Math.min(filled, length - filled));
+  return out;
+}
+
+/**
+ * `length` bytes of the pattern starting at absolute offset `start`: copied from a precomputed
+ * run (an octet at a time, a 1 MiB /bytes response cost more than the server sending it).
+ */
 export function patternBytes(start: number, length: number): Buffer {
   const out = Buffer.allocUnsafe(length);
-  for (let k = 0; k < length; k++) out[k] = patternByte(start + k);
+  for (let done = 0; done < length; ) {
+    const n = Math.min(PATTERN_WINDOW, length - done);
+    const from = (start + done) % PATTERN_PERIOD;
+    PATTERN.copy(out, done, from, from + n);
+    done += n;
+  }
   return out;
+}
+
+/**
+ * The same octets as patternBytes, as a view of the shared precomputed run when it is short
+ * enough (no copy per response): for senders that never change what they send, as /bytes.
+ */
+export function patternView(start: number, length: number): Buffer {
+  if (length > PATTERN_WINDOW) return patternBytes(start, length);
+  const from = start % PATTERN_PERIOD;
+  return PATTERN.subarray(from, from + length);
 }
 
 export function createDemoRouter(): Router {
@@ -46,11 +82,14 @@ export function createDemoRouter(): Router {
   router.get('/bytes/:n', async (req, res) => {
     const n = intParam(req.params['n'], 'n', 0, DEMO_LIMITS.maxBytes);
     res.setHeader('content-type', 'application/octet-stream');
+    // The octets are views of one shared run of the pattern (patternView), never copied per
+    // response, as a cache would serve them: up to a chunk, one send.
+    if (n <= BYTES_CHUNK) return res.send(patternView(0, n));
     res.setHeader('content-length', n);
-    // Streamed chunk by chunk: write() resolves only when the peer keeps up, so a client that
-    // reads slowly holds at most a chunk or two of this response in the server's memory.
+    // Longer: streamed chunk by chunk; write() resolves only when the peer keeps up, so a client
+    // that reads slowly holds at most a chunk or two of this response in the server's memory.
     for (let sent = 0; sent < n && !req.signal.aborted; sent += BYTES_CHUNK) {
-      await res.write(patternBytes(sent, Math.min(BYTES_CHUNK, n - sent)));
+      await res.write(patternView(sent, Math.min(BYTES_CHUNK, n - sent)));
     }
     await res.end();
   });

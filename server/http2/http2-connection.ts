@@ -11,10 +11,12 @@ import type { DefenceName } from '../metrics/labels.js';
 import type { ConnectionContext } from '../http1/http1-options.js';
 import { ErrorCode, errorCodeName, SettingId, CONNECTION_PREFACE_LENGTH, DEFAULT_MAX_FRAME_SIZE } from './frames/constants.js';
 import type { ContinuationFrame, DataFrame, Frame, FrameDecodeError, GoawayFrame, HeadersFrame, PingFrame, RstStreamFrame, SettingsFrame, WindowUpdateFrame } from './frames/frame.js';
+import { OutputBatch } from './output-batch.js';
+import { ClosedStreams } from './closed-streams.js';
 import { FrameReader } from './frames/frame-reader.js';
 import { matchPreface } from './frames/preface.js';
 import { validateSettings } from './frames/settings.js';
-import { encodeData, encodeGoaway, encodeHeaders, encodePing, encodeRstStream, encodeSettings, encodeSettingsAck, encodeWindowUpdate } from './frames/frame-writer.js';
+import { encodeData, encodeDataHeader, encodeGoaway, encodeHeaders, encodePing, encodeRstStream, encodeSettings, encodeSettingsAck, encodeWindowUpdate } from './frames/frame-writer.js';
 import { HpackDecoder, HpackEncoder, HpackError } from './hpack/index.js';
 import { FlowWindow } from './flow-window.js';
 import { checkTrailerFields, parseRequestFields } from './request-fields.js';
@@ -33,8 +35,8 @@ const enum Closed {
   ResetByPeer,
 }
 
-/** Closed streams remembered to classify late frames; older ones count as plainly closed. */
-const REMEMBERED_CLOSED = 512;
+/** DATA payloads shorter than this are copied behind their frame header; longer ones are not. */
+const DATA_COPY_BELOW = 2048;
 
 /** Credit is returned in batches of at least this much (or the window's half), never byte by byte. */
 const MIN_CREDIT_UPDATE = 16 * 1024;
@@ -85,7 +87,7 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
   private readonly decoder: HpackDecoder;
   private readonly encoder = new HpackEncoder();
   private readonly streams = new Map<number, Http2Stream>();
-  private readonly closedStreams = new Map<number, Closed>();
+  private readonly closedStreams = new ClosedStreams<Closed>();
   /** Streams with output waiting, in round-robin order. */
   private ready: Http2Stream[] = [];
   private readonly connSendWindow = new FlowWindow(65_535);
@@ -105,6 +107,8 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
   private closing = false;
   private closed = false;
   private writeBlocked = false;
+  /** This turn's frames, written to the transport together (output-batch.ts). */
+  private readonly output: OutputBatch;
   private unackedSettings = 0;
   private readonly prefaceDeadline: Deadline;
   private readonly settingsAckDeadline: Deadline;
@@ -146,17 +150,26 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
     this.settingsAckDeadline = new Deadline(clock, () => this.connectionError(ErrorCode.SETTINGS_TIMEOUT, 'our SETTINGS were not acknowledged in time (RFC 9113 §6.5.3)', 'http2.settings-timeout'));
     this.idleDeadline = new Deadline(clock, () => this.goAway(ErrorCode.NO_ERROR, 'idle'));
     this.sendStall = new Deadline(clock, () => this.onSendStall());
-    this.lingerDeadline = new Deadline(clock, () => this.transport.close());
+    this.lingerDeadline = new Deadline(clock, () => this.closeTransport());
     this.streamLingerDeadline = new Deadline(clock, () => this.endLingering());
     this.prefaceBuffer = options.prefaceReceived === true ? null : Buffer.alloc(0);
+    // A batch stays well under the outbound-queue bound that control frames are checked against
+    // (writeControl): DATA stops once a flushed batch finds the transport full, so what is queued
+    // is at most about two batches, and a PING ACK behind a large download is no flood.
+    this.output = new OutputBatch(transport, () => (this.writeBlocked = true), Math.max(16 * 1024, Math.min(256 * 1024, config.defences.maxOutboundQueueBytes >> 2)));
     transport.reattach(this);
-    // §3.4: the server's preface is a SETTINGS frame, sent first.
-    this.sendServerPreface();
-    if (options.upgrade !== undefined) this.acceptUpgrade(options.upgrade.settingsPayload, options.upgrade.request);
-    if (this.prefaceBuffer !== null && config.timeouts.prefaceMs > 0) this.prefaceDeadline.set(config.timeouts.prefaceMs);
-    this.armIdle();
-    // Bytes the HTTP/1.1 connection read before handing over: already counted by the meter.
-    if (options.initial !== undefined && options.initial.length > 0) this.receive(options.initial);
+    this.output.begin();
+    try {
+      // §3.4: the server's preface is a SETTINGS frame, sent first.
+      this.sendServerPreface();
+      if (options.upgrade !== undefined) this.acceptUpgrade(options.upgrade.settingsPayload, options.upgrade.request);
+      if (this.prefaceBuffer !== null && config.timeouts.prefaceMs > 0) this.prefaceDeadline.set(config.timeouts.prefaceMs);
+      this.armIdle();
+      // Bytes the HTTP/1.1 connection read before handing over: already counted by the meter.
+      if (options.initial !== undefined && options.initial.length > 0) this.receive(options.initial);
+    } finally {
+      this.output.end();
+    }
   }
 
   get isClosed(): boolean {
@@ -175,7 +188,7 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
   /** Force-close (drain deadline, server shutdown). */
   destroy(): void {
     if (this.closed) return;
-    this.transport.reset();
+    this.resetTransport();
   }
 
   // ---- TransportEvents ----
@@ -183,9 +196,11 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
   onData(chunk: Buffer): void {
     this.meter.read(chunk.length);
     const timed = this.meter.beginTurn();
+    this.output.begin();
     try {
       this.receive(chunk);
     } finally {
+      this.output.end();
       this.meter.endTurn(timed);
     }
   }
@@ -198,7 +213,7 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
    */
   retainedBytes(): number {
     return (this.prefaceBuffer === null ? 0 : this.prefaceBuffer.length) + this.reader.bufferedBytes + (this.headerBlock === null ? 0 : this.headerBlock.bytes)
-      + this.decoder.table.size + this.encoder.table.size + this.transport.writableLength;
+      + this.decoder.table.size + this.encoder.table.size + this.queuedOutputBytes();
   }
 
   private receive(chunk: Buffer): void {
@@ -224,7 +239,7 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
 
   onEnd(): void {
     if (this.closing) {
-      this.transport.close();
+      this.closeTransport();
       return;
     }
     // The peer will send nothing more: no new streams. Finish what is in flight, then close.
@@ -258,10 +273,12 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
 
   onDrain(): void {
     const timed = this.meter.beginTurn();
+    this.output.begin();
     try {
       this.writeBlocked = false;
       this.flush();
     } finally {
+      this.output.end();
       this.meter.endTurn(timed);
     }
   }
@@ -274,6 +291,7 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
     if (this.closed) return;
     this.closed = true;
     this.closing = true;
+    this.output.discard();
     for (const d of [this.prefaceDeadline, this.settingsAckDeadline, this.idleDeadline, this.sendStall, this.lingerDeadline, this.streamLingerDeadline]) d.dispose();
     this.lingering.clear();
     const reason = new HttpError(499, 'connection closed before the exchange completed');
@@ -811,14 +829,14 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
     this.streamGone(stream, !stream.isTunnel || reason !== null);
     if (stream.requestDiscarded && this.lingering.delete(stream) && this.lingering.size === 0) this.streamLingerDeadline.clear();
     if (this.closedStreams.get(stream.id) !== Closed.ResetByPeer) this.closedStreams.set(stream.id, how);
-    if (this.closedStreams.size > REMEMBERED_CLOSED) this.closedStreams.delete(this.closedStreams.keys().next().value!);
     if (reason !== null) stream.cancel(reason);
     else stream.wakeDrainWaiters();
     stream.output.length = 0;
     this.meter.retain(-stream.queuedBytes);
     stream.queuedBytes = 0;
     stream.body.releaseMeter();
-    this.ready = this.ready.filter((s) => s !== stream);
+    const waiting = this.ready.indexOf(stream); // at most once in line (scheduleOutput)
+    if (waiting >= 0) this.ready.splice(waiting, 1);
     if (this.streams.size === 0) this.armIdle();
     this.maybeFinish();
   }
@@ -945,7 +963,7 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
       }
       const last = item.offset + n === item.bytes.length;
       const endStream = last && item.end;
-      this.write(encodeData(stream.id, item.bytes.subarray(item.offset, item.offset + n), endStream));
+      this.writeData(stream.id, item.bytes.subarray(item.offset, item.offset + n), endStream);
       progressed = true;
       stream.sendWindow.consume(n);
       this.connSendWindow.consume(n);
@@ -982,7 +1000,37 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
   private write(frame: Buffer): void {
     this.meter.wrote(frame.length, 1);
     if (this.metrics !== null) this.metrics.frameOut(frame);
-    if (!this.transport.write(frame)) this.writeBlocked = true;
+    this.output.add(frame);
+  }
+
+  /** A DATA frame; a large payload is not copied behind its header but written beside it. */
+  private writeData(id: number, payload: Buffer, endStream: boolean): void {
+    if (payload.length < DATA_COPY_BELOW) {
+      this.write(encodeData(id, payload, endStream));
+      return;
+    }
+    const header = encodeDataHeader(id, payload.length, endStream);
+    this.meter.wrote(header.length + payload.length, 1);
+    if (this.metrics !== null) this.metrics.frameOut(header);
+    this.output.add(header);
+    this.output.add(payload);
+  }
+
+  /** Close after what is written so far. */
+  private closeTransport(): void {
+    this.output.flush();
+    this.transport.close();
+  }
+
+  /** Abort: what is queued is dropped anyway, so this turn's frames are not written first. */
+  private resetTransport(): void {
+    this.output.discard();
+    this.transport.reset();
+  }
+
+  /** What waits to reach the peer: this turn's frames and what the transport holds. */
+  private queuedOutputBytes(): number {
+    return this.output.bytes + this.transport.writableLength;
   }
 
   /**
@@ -991,11 +1039,12 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
    */
   private writeControl(frame: Buffer): void {
     this.write(frame);
-    if (this.transport.writableLength > this.config.defences.maxOutboundQueueBytes && !this.closing) {
+    const queued = this.queuedOutputBytes();
+    if (queued > this.config.defences.maxOutboundQueueBytes && !this.closing) {
       this.tripped('maxOutboundQueueBytes');
-      this.context.logger.log('warn', 'http2.outbound-queue-full', { connection: this.id, queued: this.transport.writableLength });
+      this.context.logger.log('warn', 'http2.outbound-queue-full', { connection: this.id, queued });
       this.closing = true;
-      this.transport.reset();
+      this.resetTransport();
     }
   }
 
@@ -1098,7 +1147,7 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
     }
     if (now) {
       this.closing = true;
-      this.transport.reset();
+      this.resetTransport();
       return;
     }
     this.closeGracefully();
@@ -1121,6 +1170,8 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
     this.streamLingerDeadline.dispose();
     const reason = new HttpError(499, 'the connection is closing');
     for (const stream of [...this.streams.values()]) this.closeStream(stream, Closed.ResetByUs, reason);
+    // Everything written so far goes before the FIN.
+    this.output.flush();
     this.transport.end();
     this.transport.resume();
     this.lingerDeadline.set(this.config.timeouts.lingerMs > 0 ? this.config.timeouts.lingerMs : 2_000);

@@ -204,7 +204,15 @@ export class Http2Stream implements ResponseSink, BodySource, HandlerFailureTarg
     if (this.suppressBody || this.endStreamSent || this.state === StreamState.Closed) return;
     if (trailers !== null && trailers.length > 0) {
       this.queue({ kind: 'trailers', fields: trailers.map(([n, v]) => [n.toLowerCase(), v]) }, 0);
-    } else this.queue({ kind: 'data', bytes: EMPTY, offset: 0, end: true }, 0);
+    } else {
+      // The last chunk is still queued: END_STREAM rides on its final DATA frame (§6.1) instead
+      // of costing a frame of its own.
+      const last = this.output[this.output.length - 1];
+      if (last !== undefined && last.kind === 'data' && !last.end) {
+        last.end = true;
+        this.connection.scheduleOutput(this);
+      } else this.queue({ kind: 'data', bytes: EMPTY, offset: 0, end: true }, 0);
+    }
   }
 
   waitForDrain(): Promise<void> {

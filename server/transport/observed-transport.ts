@@ -36,6 +36,12 @@ export class ObservedTransport implements Transport {
   }
 
   write(chunk: Uint8Array): boolean { return this.inner.write(chunk); }
+  writev(chunks: readonly Uint8Array[]): boolean {
+    if (this.inner.writev !== undefined) return this.inner.writev(chunks);
+    let below = true;
+    for (const chunk of chunks) below = this.inner.write(chunk);
+    return below;
+  }
   writeLatin1(text: string): boolean { return this.inner.writeLatin1(text); }
   pause(): void { this.inner.pause(); }
   resume(): void { this.inner.resume(); }

@@ -69,6 +69,17 @@ export class SocketTransport implements Transport {
     return this.socket.write(chunk);
   }
 
+  writev(chunks: readonly Uint8Array[]): boolean {
+    if (this.writeClosed) return false;
+    // Corked writes reach the socket as one _writev: one syscall (or TLS pass) for them all.
+    const socket = this.socket;
+    socket.cork();
+    let below = true;
+    for (const chunk of chunks) below = socket.write(chunk);
+    socket.uncork();
+    return below;
+  }
+
   writeLatin1(text: string): boolean {
     if (this.writeClosed) return false;
     return this.socket.write(text, 'latin1');

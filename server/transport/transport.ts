@@ -38,6 +38,13 @@ export interface Transport {
    * straight to the socket skips allocating and filling a Buffer on every response.
    */
   writeLatin1(text: string): boolean;
+  /**
+   * Optional: queue several chunks as one write (a single writev(2), one pass through TLS), same
+   * contract as write() for the lot. HTTP/2 sends a turn's frames this way, frame headers and
+   * the payloads they describe side by side without copying the payloads. A transport without it
+   * gets the chunks one write() each, in order.
+   */
+  writev?(chunks: readonly Uint8Array[]): boolean;
   /** Bytes queued but not yet handed to the layer below. */
   readonly writableLength: number;
   /** Stop or resume reading from the peer (read-side backpressure: TCP's window closes). */

@@ -43,6 +43,17 @@ export function encodeData(streamId: number, data: Buffer, endStream: boolean): 
 }
 
 /**
+ * The 9-octet header of a DATA frame (§6.1) whose payload is sent as it is right after it: a
+ * large payload goes to the transport beside its header instead of being copied behind it.
+ */
+export function encodeDataHeader(streamId: number, length: number, endStream: boolean): Buffer {
+  checkStreamId(streamId, 'DATA');
+  const out = Buffer.allocUnsafe(FRAME_HEADER_LENGTH);
+  writeFrameHeader(out, 0, length, FrameType.DATA, endStream ? FrameFlag.END_STREAM : 0, streamId);
+  return out;
+}
+
+/**
  * A whole field block as HEADERS followed by as many CONTINUATION frames as `maxFrameSize` (the
  * peer's SETTINGS_MAX_FRAME_SIZE) requires, END_HEADERS on the last (§6.2, §6.10). The frames are
  * returned separately but must be written back to back: a field block is contiguous on the
