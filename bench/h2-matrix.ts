@@ -78,8 +78,8 @@ async function main(): Promise<number> {
     const mib = results.find((r) => r.id === 'body-1m');
     console.log('');
     console.log(`lowest ratio ${Math.min(...results.map((r) => r.ratio)).toFixed(2)}x (target: none below ${MATRIX_FLOOR.toFixed(1)}x)${below.length > 0 ? `; below: ${below.map((r) => r.id).join(', ')}` : ''}`);
-    if (mib !== undefined) console.log(`1 MiB responses ${mib.ratio.toFixed(2)}x node:http2's MB/s (target >= ${MIB_TARGET}x); server CPU per response ${mib.cpuRatio?.toFixed(2) ?? '-'}x in aeronet's favour`);
-    console.log('ratio: aeronet / node:http2 on the figure; CPU ratio: node:http2 CPU per request / aeronet\'s (server process, user + system)');
+    if (mib !== undefined) console.log(`1 MiB responses ${mib.ratio.toFixed(2)}x node:http2's MB/s (target >= ${MIB_TARGET}x); CPU ratio ${mib.cpuRatio?.toFixed(2) ?? '-'}x`);
+    console.log('ratio: aeronet / node:http2 on the figure; CPU ratio: node:http2 CPU per request / aeronet\'s (server process, user + system; above 1: aeronet spends less)');
     for (const r of results) for (const p of r.peers) if (p.skipped !== undefined) console.log(`  ${r.id}: ${p.peer} n/a (${p.skipped})`);
     const jsonPath = resolve(root, values.json!);
     mkdirSync(dirname(jsonPath), { recursive: true });

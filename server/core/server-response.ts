@@ -162,23 +162,27 @@ export class ServerResponse implements Response {
     return this.send(Buffer.from(JSON.stringify(value) ?? 'null', 'utf8'));
   }
 
-  async write(chunk: string | Uint8Array): Promise<void> {
-    if (this.phase === Phase.Finished) throw new Error('response already finished');
-    this.begun = true;
-    if (this.phase === Phase.Fresh) this.startStream();
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-    if (bytes.length === 0) return;
-    this.written += bytes.length;
-    if (this.declaredLength >= 0 && this.written > this.declaredLength) {
-      const err = new Error(`wrote ${this.written} bytes but Content-Length is ${this.declaredLength}`);
-      this.fail(err);
-      throw err;
+  // Not an async function: a chunk the sink takes at once (the common case when streaming a large
+  // body) returns the shared settled promise instead of making one, so a handler's
+  // `await res.write()` loop costs a microtask per chunk and nothing more.
+  write(chunk: string | Uint8Array): Promise<void> {
+    try {
+      if (this.phase === Phase.Finished) throw new Error('response already finished');
+      this.begun = true;
+      if (this.phase === Phase.Fresh) this.startStream();
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      if (bytes.length === 0) return SETTLED;
+      this.written += bytes.length;
+      if (this.declaredLength >= 0 && this.written > this.declaredLength) {
+        const err = new Error(`wrote ${this.written} bytes but Content-Length is ${this.declaredLength}`);
+        this.fail(err);
+        throw err;
+      }
+      if (this.encoder !== null) return this.encoder.write(bytes) ? SETTLED : waitEvent(this.encoder, 'drain');
+      return this.sink.writeBody(bytes) ? SETTLED : this.sink.waitForDrain();
+    } catch (err) {
+      return Promise.reject(err);
     }
-    if (this.encoder !== null) {
-      if (!this.encoder.write(bytes)) await waitEvent(this.encoder, 'drain');
-      return;
-    }
-    if (!this.sink.writeBody(bytes)) await this.sink.waitForDrain();
   }
 
   async end(chunk?: string | Uint8Array): Promise<void> {

@@ -153,10 +153,12 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
     this.lingerDeadline = new Deadline(clock, () => this.closeTransport());
     this.streamLingerDeadline = new Deadline(clock, () => this.endLingering());
     this.prefaceBuffer = options.prefaceReceived === true ? null : Buffer.alloc(0);
-    // A batch stays well under the outbound-queue bound that control frames are checked against
-    // (writeControl): DATA stops once a flushed batch finds the transport full, so what is queued
-    // is at most about two batches, and a PING ACK behind a large download is no flood.
-    this.output = new OutputBatch(transport, () => (this.writeBlocked = true), Math.max(16 * 1024, Math.min(256 * 1024, config.defences.maxOutboundQueueBytes >> 2)));
+    // A batch stays under the outbound-queue bound that control frames are checked against
+    // (writeControl): DATA stops once a flushed batch finds the transport still holding bytes, so
+    // what is queued is at most about a batch and the socket's high-water mark, and a PING ACK
+    // behind a large download is no flood. Large batches matter on fast links: the kernel takes
+    // a write whole, and fewer, larger writes cost the server and the reader fewer wake-ups.
+    this.output = new OutputBatch(transport, () => (this.writeBlocked = true), Math.max(16 * 1024, Math.min(1024 * 1024, config.defences.maxOutboundQueueBytes >> 1)));
     transport.reattach(this);
     this.output.begin();
     try {

@@ -8,6 +8,10 @@ function recorder(options: { writev: boolean; fullAfter?: number }) {
   let octets = 0;
   const below = (): boolean => options.fullAfter === undefined || octets <= options.fullAfter;
   const t = {
+    // What the kernel did not take: the octets past `fullAfter`.
+    get writableLength() {
+      return options.fullAfter !== undefined && octets > options.fullAfter ? octets - options.fullAfter : 0;
+    },
     write(chunk: Uint8Array) {
       calls.push({ kind: 'write', chunks: [Buffer.from(chunk)] });
       octets += chunk.length;
@@ -84,6 +88,18 @@ describe('OutputBatch', () => {
     b.end();
     expect(r.calls.length).toBe(2);
     expect(b.bytes).toBe(0);
+  });
+
+  it('write() saying false with nothing left queued (the kernel took it all) is not a full transport', () => {
+    const calls: number[] = [];
+    const t = { writableLength: 0, write: (c: Uint8Array) => (calls.push(c.length), false) } as unknown as Transport;
+    let blocked = 0;
+    const b = new OutputBatch(t, () => blocked++);
+    b.begin();
+    b.add(small(40_000, 1));
+    b.end();
+    expect(calls).toEqual([40_000]);
+    expect(blocked).toBe(0);
   });
 
   it('discard drops what is collected (a reset connection writes nothing more)', () => {

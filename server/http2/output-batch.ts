@@ -98,7 +98,9 @@ export class OutputBatch {
         for (const chunk of chunks) below = transport.write(chunk);
       }
     }
-    if (!below) this.onBlocked();
+    // write() says false for anything above the socket's high-water mark (16 KiB), even when
+    // the kernel took it all at once; only what is still queued afterwards means "wait".
+    if (!below && transport.writableLength > 0) this.onBlocked();
   }
 
   /** Forget what is collected (the connection is being reset: queued bytes are dropped anyway). */
