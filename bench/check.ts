@@ -19,9 +19,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { installCleanupHandlers } from './lib/children.js';
-import { BenchError, packageRoot, positiveIntFlag } from './lib/bench-support.js';
+import { benchArgs, BenchError, packageRoot, positiveIntFlag } from './lib/bench-support.js';
 import { findH2load } from './lib/h2load.js';
 import { benchFiles, makePeers } from './lib/h2-peers.js';
 import { bytesSizes, pickScenarios } from './lib/h2-scenarios.js';
@@ -49,18 +48,15 @@ async function main(): Promise<number> {
   const root = packageRoot();
   let values;
   try {
-    values = parseArgs({
-      options: {
-        strict: { type: 'boolean', default: false },
-        baseline: { type: 'string', default: join('bench', 'baseline.json') },
-        history: { type: 'string', default: join('artifacts', 'bench-check-history.json') },
-        json: { type: 'string', default: join('artifacts', 'bench-check.json') },
-        seconds: { type: 'string', default: '2' },
-        rounds: { type: 'string', default: '2' },
-        'update-baseline': { type: 'boolean', default: false },
-      },
-      strict: true,
-    }).values;
+    values = benchArgs({
+      strict: { type: 'boolean', default: false },
+      baseline: { type: 'string', default: join('bench', 'baseline.json') },
+      history: { type: 'string', default: join('artifacts', 'bench-check-history.json') },
+      json: { type: 'string', default: join('artifacts', 'bench-check.json') },
+      seconds: { type: 'string', default: '2' },
+      rounds: { type: 'string', default: '2' },
+      'update-baseline': { type: 'boolean', default: false },
+    });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

@@ -13,12 +13,11 @@
  *   node dist/bench/h2-matrix.js [--seconds 4] [--warmup 1] [--rounds 3] [--only id,id]
  *                                [--peers aeronet,node:http2,nghttpd] [--json PATH] [--list]
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
 import { installCleanupHandlers } from './lib/children.js';
-import { BenchError, packageRoot, positiveIntFlag } from './lib/bench-support.js';
+import { benchArgs, BenchError, packageRoot, positiveIntFlag, runBench, writeBenchJson } from './lib/bench-support.js';
 import { findH2load } from './lib/h2load.js';
 import { benchFiles, makePeers, parsePeerList } from './lib/h2-peers.js';
 import { bytesSizes, H2_SCENARIOS, pickScenarios } from './lib/h2-scenarios.js';
@@ -30,23 +29,15 @@ const MIB_TARGET = 1.2;
 
 async function main(): Promise<number> {
   const root = packageRoot();
-  let values;
-  try {
-    values = parseArgs({
-      options: {
-        seconds: { type: 'string', default: '4' },
-        warmup: { type: 'string', default: '1' },
-        rounds: { type: 'string', default: '3' },
-        only: { type: 'string' },
-        peers: { type: 'string', default: 'aeronet,node:http2,nghttpd' },
-        json: { type: 'string', default: join('artifacts', 'bench-h2-matrix.json') },
-        list: { type: 'boolean', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (err) {
-    throw new BenchError((err as Error).message);
-  }
+  const values = benchArgs({
+    seconds: { type: 'string', default: '4' },
+    warmup: { type: 'string', default: '1' },
+    rounds: { type: 'string', default: '3' },
+    only: { type: 'string' },
+    peers: { type: 'string', default: 'aeronet,node:http2,nghttpd' },
+    json: { type: 'string', default: join('artifacts', 'bench-h2-matrix.json') },
+    list: { type: 'boolean', default: false },
+  });
   if (values.list) {
     for (const s of H2_SCENARIOS) console.log(`${s.id.padEnd(14)} ${s.title}`);
     return 0;
@@ -81,9 +72,7 @@ async function main(): Promise<number> {
     if (mib !== undefined) console.log(`1 MiB responses ${mib.ratio.toFixed(2)}x node:http2's MB/s (target >= ${MIB_TARGET}x); CPU ratio ${mib.cpuRatio?.toFixed(2) ?? '-'}x`);
     console.log('ratio: aeronet / node:http2 on the figure; CPU ratio: node:http2 CPU per request / aeronet\'s (server process, user + system; above 1: aeronet spends less)');
     for (const r of results) for (const p of r.peers) if (p.skipped !== undefined) console.log(`  ${r.id}: ${p.peer} n/a (${p.skipped})`);
-    const jsonPath = resolve(root, values.json!);
-    mkdirSync(dirname(jsonPath), { recursive: true });
-    writeFileSync(jsonPath, JSON.stringify({ benchmark: 'h2-matrix', date: new Date().toISOString(), environment: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null }, settings: { seconds, warmup, rounds, peers: peerNames }, targets: { floor: MATRIX_FLOOR, mib: MIB_TARGET }, scenarios: results }, null, 2) + '\n');
+    const jsonPath = writeBenchJson(root, values.json!, { benchmark: 'h2-matrix', settings: { seconds, warmup, rounds, peers: peerNames }, targets: { floor: MATRIX_FLOOR, mib: MIB_TARGET }, scenarios: results });
     console.log(`results: ${jsonPath}`);
     return 0;
   } finally {
@@ -91,10 +80,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof BenchError ? `bench:h2-matrix: ${err.message}` : err);
-    process.exit(1);
-  },
-);
+runBench('bench:h2-matrix', main);

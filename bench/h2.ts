@@ -13,12 +13,11 @@
  *   node dist/bench/h2.js [--clients 16] [--streams 32] [--duration 8] [--warmup 2] [--runs 3]
  *                         [--peers aeronet,node:http2,node:http2 compat,nghttpd] [--json PATH]
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
 import { installCleanupHandlers } from './lib/children.js';
-import { BenchError, packageRoot, positiveIntFlag } from './lib/bench-support.js';
+import { benchArgs, BenchError, packageRoot, positiveIntFlag, runBench, writeBenchJson } from './lib/bench-support.js';
 import { findH2load } from './lib/h2load.js';
 import { benchFiles, makePeers, parsePeerList } from './lib/h2-peers.js';
 import { H2_SCENARIOS, type H2Scenario } from './lib/h2-scenarios.js';
@@ -30,23 +29,15 @@ const TARGET_RATIO = 1.5;
 
 async function main(): Promise<number> {
   const root = packageRoot();
-  let values;
-  try {
-    values = parseArgs({
-      options: {
-        clients: { type: 'string', default: '16' },
-        streams: { type: 'string', default: '32' },
-        duration: { type: 'string', default: '8' },
-        warmup: { type: 'string', default: '2' },
-        runs: { type: 'string', default: '3' },
-        peers: { type: 'string', default: 'aeronet,node:http2,node:http2 compat,nghttpd' },
-        json: { type: 'string', default: join('artifacts', 'bench-h2.json') },
-      },
-      strict: true,
-    }).values;
-  } catch (err) {
-    throw new BenchError((err as Error).message);
-  }
+  const values = benchArgs({
+    clients: { type: 'string', default: '16' },
+    streams: { type: 'string', default: '32' },
+    duration: { type: 'string', default: '8' },
+    warmup: { type: 'string', default: '2' },
+    runs: { type: 'string', default: '3' },
+    peers: { type: 'string', default: 'aeronet,node:http2,node:http2 compat,nghttpd' },
+    json: { type: 'string', default: join('artifacts', 'bench-h2.json') },
+  });
   const clients = positiveIntFlag('clients', values.clients!);
   const streams = positiveIntFlag('streams', values.streams!);
   const seconds = positiveIntFlag('duration', values.duration!);
@@ -75,9 +66,7 @@ async function main(): Promise<number> {
     if (compat !== undefined) console.log(`  vs node:http2 compatibility API ${formatInt(compat)} req/s: ${(a / compat).toFixed(2)}x`);
     const native = rate('nghttpd');
     if (native !== undefined) console.log(`  nghttpd (C, native reference) ${formatInt(native)} req/s: aeronet at ${((100 * a) / native).toFixed(0)}% of it`);
-    const jsonPath = resolve(root, values.json!);
-    mkdirSync(dirname(jsonPath), { recursive: true });
-    writeFileSync(jsonPath, JSON.stringify({ benchmark: 'h2', date: new Date().toISOString(), environment: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null }, settings: { clients, streams, duration: seconds, warmup, runs: rounds, route: '/hello', aeronetMetrics: true, peers: peerNames }, summary: { ratio: r.ratio, target: TARGET_RATIO, compatRatio: compat === undefined ? null : a / compat, nghttpdShare: native === undefined ? null : a / native }, scenario: r }, null, 2) + '\n');
+    const jsonPath = writeBenchJson(root, values.json!, { benchmark: 'h2', settings: { clients, streams, duration: seconds, warmup, runs: rounds, route: '/hello', aeronetMetrics: true, peers: peerNames }, summary: { ratio: r.ratio, target: TARGET_RATIO, compatRatio: compat === undefined ? null : a / compat, nghttpdShare: native === undefined ? null : a / native }, scenario: r });
     console.log(`results: ${jsonPath}`);
     return 0;
   } finally {
@@ -85,10 +74,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof BenchError ? `bench:h2: ${err.message}` : err);
-    process.exit(1);
-  },
-);
+runBench('bench:h2', main);

@@ -1,6 +1,8 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { durationSeconds } from './wrk.js';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** A failure that makes a benchmark's figures meaningless; printed as-is, exit 1. */
@@ -71,4 +73,33 @@ export function wrkSettingsFrom(values: { threads?: string; connections?: string
   // wrk refuses connections < threads; say so before starting anything.
   if (settings.connections < settings.threads) throw new BenchError('--connections must be >= --threads');
   return settings;
+}
+
+/** parseArgs with strict flags; its errors (unknown option, missing value) become BenchErrors. */
+export function benchArgs<const O extends NonNullable<ParseArgsConfig['options']>>(options: O): ReturnType<typeof parseArgs<{ options: O; strict: true }>>['values'] {
+  try {
+    return parseArgs({ options, strict: true }).values;
+  } catch (err) {
+    throw new BenchError((err as Error).message);
+  }
+}
+
+/** Writes a benchmark's JSON (with the machine it ran on) to `rel` under the package root; returns the path. */
+export function writeBenchJson(root: string, rel: string, report: Record<string, unknown>): string {
+  const path = resolve(root, rel);
+  mkdirSync(dirname(path), { recursive: true });
+  const environment = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null };
+  writeFileSync(path, JSON.stringify({ ...report, date: new Date().toISOString(), environment }, null, 2) + '\n');
+  return path;
+}
+
+/** Runs a benchmark's main: its exit code, or 1 with the message of a BenchError (a stack for anything else). */
+export function runBench(name: string, main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err instanceof BenchError ? `${name}: ${err.message}` : err);
+      process.exit(1);
+    },
+  );
 }
