@@ -80,5 +80,5 @@ export const DEFAULT_HTTP2_DEFENCES: Readonly<Http2Defences> = Object.freeze({
   budgetWindowMs: 10_000,
   maxHeaderBlockFrames: 32,
   maxHeaderBlockBytes: 256 * 1024,
-  maxOutboundQueueBytes: 1024 * 1024,
+  maxOutboundQueueBytes: 4 * 1024 * 1024,
 });
