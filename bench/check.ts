@@ -30,8 +30,11 @@ import { appendHistory, BaselineError, compareRatios, parseBaseline, parseHistor
 import { table } from './lib/stats.js';
 import { findWrk } from './lib/wrk.js';
 
-/** The h2load scenarios of the subset: the headline, one stream per connection, 16 KiB, TLS. */
-const H2_CHECKS = ['hello-c16-m32', 'streams-1', 'body-16k', 'tls-hello'];
+/**
+ * The h2load scenarios of the subset: the headline, one stream per connection, 16 KiB, 1 MiB
+ * (MB/s: the large-response path, batches and DATA written beside its headers), TLS.
+ */
+const H2_CHECKS = ['hello-c16-m32', 'streams-1', 'body-16k', 'body-1m', 'tls-hello'];
 
 class UsageError extends Error {}
 

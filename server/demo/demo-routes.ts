@@ -21,7 +21,7 @@ const HELLO = 'hello, world\n';
  * than a stream's output high-water mark (64 KiB), so that what a response has queued at any time
  * — all the work meter can see — stays a chunk's worth whatever the response's length.
  */
-const BYTES_CHUNK = 16 * 1024;
+export const BYTES_CHUNK = 16 * 1024;
 
 /** Byte i of the /bytes pattern: printable, position-dependent, so truncation or reordering shows. */
 export function patternByte(i: number): number {
@@ -74,7 +74,7 @@ export function patternView(start: number, length: number): Buffer {
  */
 const CHUNK_VIEWS: Buffer[] = [];
 
-function bytesChunk(start: number, length: number): Buffer {
+export function bytesChunk(start: number, length: number): Buffer {
   if (length !== BYTES_CHUNK) return patternView(start, length);
   const phase = start % PATTERN_PERIOD;
   return (CHUNK_VIEWS[phase] ??= patternView(phase, BYTES_CHUNK));
