@@ -16,6 +16,7 @@ import { ClosedStreams } from './closed-streams.js';
 import { FrameReader } from './frames/frame-reader.js';
 import { matchPreface } from './frames/preface.js';
 import { validateSettings } from './frames/settings.js';
+import { heldPayload } from './held-payload.js';
 import { encodeData, encodeDataHeader, encodeGoaway, encodeHeaders, encodePing, encodeRstStream, encodeSettings, encodeSettingsAck, encodeWindowUpdate } from './frames/frame-writer.js';
 import { HpackDecoder, HpackEncoder, HpackError } from './hpack/index.js';
 import { FlowWindow } from './flow-window.js';
@@ -447,8 +448,7 @@ export class Http2Connection implements TransportEvents, RetainedProbe {
       return;
     }
     if (frame.data.length > 0) {
-      // Our copy: the frame's bytes may be a view of the transport's chunk.
-      stream.body.push(Buffer.from(frame.data));
+      stream.body.push(heldPayload(frame.data));
       stream.creditOwed += frame.data.length;
       this.connCreditOwed += frame.data.length;
     }
