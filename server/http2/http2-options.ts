@@ -37,7 +37,10 @@ export interface Http2Defences {
   maxHeaderBlockFrames: number;
   /** Bytes of one encoded header block. */
   maxHeaderBlockBytes: number;
-  /** Bytes we may have queued for a peer that does not read (PING/SETTINGS replies, RST_STREAMs...). */
+  /**
+   * Bytes we may have queued for a peer that does not read (PING/SETTINGS replies, RST_STREAMs...).
+   * Output batches are at most half of it (and 2 MiB), so a download in flight never trips it.
+   */
   maxOutboundQueueBytes: number;
 }
 
