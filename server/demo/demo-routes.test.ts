@@ -61,8 +61,12 @@ describe('GET /bytes/:n', () => {
     const take = sink.writeBody.bind(sink);
     sink.writeBody = (chunk) => {
       take(chunk);
-      // The peer resets the stream after the third chunk: the protocol fails the response.
-      if (sink.chunks.length === 3) ex.res.fail(new Error('stream reset by the peer'));
+      // The peer resets the stream after the third chunk: the protocol aborts the request's
+      // signal and fails the response, as Http2Stream.cancel does.
+      if (sink.chunks.length === 3) {
+        ex.abort(new Error('stream reset by the peer'));
+        ex.res.fail(new Error('stream reset by the peer'));
+      }
       return true;
     };
     await createDemoRouter().handle(ex.req, ex.res);
